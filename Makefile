@@ -1,0 +1,27 @@
+# Pallet: `make plan` builds pallet and compiles specs/ into out/; `make test` runs every test.
+SWIFT ?= swift
+CONFIG ?= release
+PALLET := .build/$(CONFIG)/pallet
+
+.PHONY: all plan build test deps test-deps apply clean
+
+all: plan
+
+deps:
+	@scripts/deps.sh build
+
+test-deps:
+	@scripts/deps.sh test
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product pallet
+
+plan: build
+	$(PALLET) plan
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pallet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pallet", targets: ["pallet"]),
+        .library(name: "PalletSpec", targets: ["PalletSpec"]),
+        .library(name: "PalletCompiler", targets: ["PalletCompiler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .target(
+            name: "PalletSpec",
+            dependencies: ["CLibYAML"]
+        ),
+        .target(name: "CSystemShims"),
+        .target(
+            name: "PalletCompiler",
+            dependencies: ["PalletSpec", "CLibArchive", "CSystemShims"]
+        ),
+        .executableTarget(
+            name: "pallet",
+            dependencies: [
+                "PalletSpec",
+                "PalletCompiler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "PalletTestSupport",
+            dependencies: ["PalletSpec", "PalletCompiler"],
+            path: "Tests/PalletTestSupport"
+        ),
+        .testTarget(
+            name: "PalletSpecTests",
+            dependencies: ["PalletSpec", "PalletTestSupport"]
+        ),
+        .testTarget(
+            name: "PalletCompilerTests",
+            dependencies: ["PalletSpec", "PalletCompiler", "PalletTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,73 @@
+import Foundation
+import PalletSpec
+
+/// Compiles a project's specs into the `out/` tree: load and validate, resolve, emit, pack.
+public struct Compiler {
+    /// The project root holding `specs/`.
+    public let projectRoot: String
+
+    /// Creates a compiler for the project at `projectRoot`.
+    public init(projectRoot: String) {
+        self.projectRoot = projectRoot
+    }
+
+    /// Compiles the specs.
+    ///
+    /// - Returns: The tree, or nil when `diagnostics` holds errors (nothing must be written then).
+    public func compile(diagnostics: Diagnostics) throws -> OutputTree? {
+        let specs = SpecLoader(projectRoot: projectRoot).load(diagnostics: diagnostics)
+        // Resolve even after errors, so that undefined images, hardware models, handlers and
+        // variables are reported in the same run; lookups of undefined names are skipped.
+        let plan = Resolver(specs: specs, diagnostics: diagnostics).resolve()
+        guard !diagnostics.hasErrors else { return nil }
+        return try emit(plan)
+    }
+
+    /// Emits and packs a resolved plan into the tree.
+    public func emit(_ plan: Plan) throws -> OutputTree {
+        var tree = OutputTree()
+        let digest = InputsDigest.digest(of: plan.inputs)
+        tree.add("lib.sh", text: RuntimeLibrary.source)
+        var groups: [PlanDocument.Group] = []
+        let emitter = BundleEmitter()
+        let packer = BundlePacker()
+        for group in plan.groups {
+            var bundles: [PlanDocument.Bundle] = []
+            for bundle in group.bundles {
+                let emitted = emitter.emit(bundle)
+                let base = "groups/\(group.name)/\(bundle.phase)"
+                tree.add("\(base)/run.sh", text: emitted.runScript, mode: 0o755)
+                for payload in emitted.payloads { tree.add("\(base)/\(payload.path)", payload.bytes) }
+                let archive = try packer.pack(emitted)
+                tree.add("\(base).tar", archive)
+                bundles.append(PlanDocument.Bundle(
+                    phase: bundle.phase, archive: "\(base).tar", sha256: SHA256.hexDigest(archive), steps: bundle.steps.count,
+                    handlers: bundle.handlers.map(\.name),
+                    secrets: emitted.secrets.map { secret in
+                        switch secret.source {
+                        case .environment(let name): return PlanDocument.Secret(id: secret.identifier, env: name, file: nil)
+                        case .file(let path): return PlanDocument.Secret(id: secret.identifier, env: nil, file: path)
+                        }
+                    }
+                ))
+            }
+            groups.append(PlanDocument.Group(
+                name: group.name, service: group.service, provider: group.provider, count: group.count, after: group.after,
+                chain: group.chain, nodes: group.nodes, bundles: bundles
+            ))
+        }
+        let document = PlanDocument(
+            format: 1, generator: "pallet \(PalletVersion.current)",
+            inputs: PlanDocument.Inputs(digest: digest, method: InputsDigest.method, files: plan.inputs.map(\.path)),
+            adminUser: plan.adminUser.map {
+                PlanDocument.AdminUserEntry(username: $0.username.value, privateKey: $0.privateKey?.value, publicKey: $0.publicKey?.value)
+            },
+            groups: groups
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        tree.add("plan.json", try encoder.encode(document) + [UInt8(ascii: "\n")])
+        tree.add("PLAN.md", text: PlanMarkdownEmitter().emit(plan, digest: digest))
+        return tree
+    }
+}

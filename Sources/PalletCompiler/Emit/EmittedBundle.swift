@@ -1,0 +1,17 @@
+import PalletSpec
+
+/// A bundle's generated files before packing.
+public struct EmittedBundle: Sendable {
+    /// The group's name.
+    public var group: String
+    /// The phase's name.
+    public var phase: String
+    /// The number of steps.
+    public var stepCount: Int
+    /// The `run.sh` text.
+    public var runScript: String
+    /// The payload files.
+    public var payloads: [BundleFile]
+    /// The secrets the executor must deliver, each once, sorted by identifier.
+    public var secrets: [SecretReference]
+}

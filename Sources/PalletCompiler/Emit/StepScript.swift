@@ -1,0 +1,26 @@
+import PalletSpec
+
+/// The lines one step adds to `run.sh`, with the payload files and secrets it needs.
+struct StepScript {
+    /// Bash lines that perform the action (between `pallet_step` and `pallet_step_end`).
+    var lines: [String] = []
+    /// Payload files the lines refer to.
+    var payloads: [BundleFile] = []
+    /// Secrets the lines expect the executor to deliver.
+    var secrets: [SecretReference] = []
+    /// The prefix for this step's payload names, such as `files/3` or `files/h-reload-1`.
+    let payloadPrefix: String
+
+    /// Adds a payload named after `path`'s last component and returns its bundle path.
+    mutating func addPayload(_ text: String, namedAfter path: ShellText) -> String {
+        let base = path.templateText.split(separator: "/").last.map(String.init) ?? "content"
+        var safe = String(base.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                ? Character(scalar) : "_"
+        })
+        if safe.count > 40 { safe = String(safe.prefix(40)) }
+        let name = "\(payloadPrefix)-\(safe)"
+        payloads.append(BundleFile(path: name, bytes: Array(text.utf8)))
+        return name
+    }
+}

@@ -1,0 +1,19 @@
+/// One group × one phase: the steps and handlers that become one `run.sh`.
+public struct BundlePlan: Sendable {
+    /// The group's name.
+    public var group: String
+    /// The phase's name.
+    public var phase: String
+    /// The steps, in order (`pre-` contributions first, `post-` last).
+    public var steps: [PlanStep]
+    /// The handlers that steps of this bundle notify, in declaration order.
+    public var handlers: [HandlerPlan]
+}
+
+/// A handler with its resolved steps.
+public struct HandlerPlan: Sendable {
+    /// The handler's name.
+    public var name: String
+    /// Its steps.
+    public var steps: [PlanStep]
+}

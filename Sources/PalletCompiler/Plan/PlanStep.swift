@@ -1,0 +1,17 @@
+import PalletSpec
+
+/// One step of a bundle: a resolved action and where it was written.
+public struct PlanStep: Sendable {
+    /// Where the action was written in the specs.
+    public var origin: SourceLocation
+    /// The action's keyword, such as `file`.
+    public var keyword: String
+    /// A one-line summary for status lines, such as `/etc/motd`.
+    public var summary: ShellText
+    /// The resolved action.
+    public var action: StepAction
+    /// The handlers to notify when the step changes something.
+    public var notify: [String]
+    /// The OS families the step is limited to; empty means every node.
+    public var osFamilies: [String]
+}

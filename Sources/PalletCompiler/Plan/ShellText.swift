@@ -1,0 +1,61 @@
+/// Text bound for a shell script: literal pieces and values the node fills in at run time.
+///
+/// Every piece is quoted when emitted, so no value can change the shape of the script.
+public struct ShellText: Sendable, Hashable, Codable {
+    /// One piece of the text.
+    public enum Piece: Sendable, Hashable, Codable {
+        /// Literal text.
+        case literal(String)
+        /// A value known only on the node.
+        case runtime(RuntimeValue)
+    }
+
+    /// The pieces in order.
+    public var pieces: [Piece]
+
+    /// Creates text from pieces, merging neighbouring literals.
+    public init(_ pieces: [Piece]) {
+        var merged: [Piece] = []
+        for piece in pieces {
+            if case .literal(let text) = piece, case .literal(let previous)? = merged.last {
+                merged[merged.count - 1] = .literal(previous + text)
+            } else if case .literal("") = piece {
+                continue
+            } else {
+                merged.append(piece)
+            }
+        }
+        self.pieces = merged
+    }
+
+    /// Literal text.
+    public init(literal: String) {
+        self.init([.literal(literal)])
+    }
+
+    /// The text when it holds no run-time value.
+    public var literalText: String? {
+        var text = ""
+        for piece in pieces {
+            guard case .literal(let part) = piece else { return nil }
+            text += part
+        }
+        return text
+    }
+
+    /// The text with run-time values written as `{{ node.name }}` and so on, as the runtime
+    /// renders them.
+    public var templateText: String {
+        pieces.map { piece in
+            switch piece {
+            case .literal(let text): return text
+            case .runtime(let value): return value.token
+            }
+        }.joined()
+    }
+
+    /// Whether the text holds a run-time value.
+    public var hasRuntimeValues: Bool {
+        pieces.contains { if case .runtime = $0 { true } else { false } }
+    }
+}

@@ -1,0 +1,68 @@
+import PalletSpec
+
+/// Gathers a chain's phase contributions into bundles: `pre-X`, then `X`, then `post-X`, each in
+/// chain order; `bootstrap` and `configure` first, other phases in order of first appearance.
+struct PhaseAssembler {
+    let chain: SpecChain
+    let group: String
+    let resolver: ActionResolver
+    let diagnostics: Diagnostics
+
+    /// The base phase a contribution name belongs to, and its slot (0 pre, 1 main, 2 post).
+    static func slot(of name: String) -> (base: String, slot: Int) {
+        if name.hasPrefix("pre-"), name.count > 4 { return (String(name.dropFirst(4)), 0) }
+        if name.hasPrefix("post-"), name.count > 5 { return (String(name.dropFirst(5)), 2) }
+        return (name, 1)
+    }
+
+    /// The bundles of the group.
+    func assemble() -> [BundlePlan] {
+        var order = ["bootstrap", "configure"]
+        for link in chain.links {
+            for contribution in link.body.phases {
+                let base = Self.slot(of: contribution.name.value).base
+                if !order.contains(base) { order.append(base) }
+            }
+        }
+        let handlers = chain.handlers
+        var bundles: [BundlePlan] = []
+        for phase in order {
+            var actions: [Action] = []
+            for slot in 0...2 {
+                for link in chain.links {
+                    for contribution in link.body.phases where Self.slot(of: contribution.name.value) == (phase, slot) {
+                        actions += contribution.actions
+                    }
+                }
+            }
+            let hasContribution = chain.links.contains { link in
+                link.body.phases.contains { Self.slot(of: $0.name.value).base == phase }
+            }
+            guard hasContribution || phase == "configure" else { continue }
+            let steps = actions.compactMap(resolver.resolve)
+            checkNotify(actions, handlers: handlers)
+            let notified = Set(steps.flatMap(\.notify))
+            let handlerPlans = handlers.filter { notified.contains($0.name.value) }.map { handler in
+                for action in handler.actions {
+                    if let first = action.notify.first {
+                        diagnostics.error(first.location, "a handler's action cannot notify other handlers")
+                    }
+                }
+                return HandlerPlan(name: handler.name.value, steps: handler.actions.compactMap(resolver.resolve))
+            }
+            bundles.append(BundlePlan(group: group, phase: phase, steps: steps, handlers: handlerPlans))
+        }
+        return bundles
+    }
+
+    /// Reports `notify` names that no handler of the chain defines.
+    func checkNotify(_ actions: [Action], handlers: [Handler]) {
+        let names = handlers.map(\.name.value)
+        for action in actions {
+            for target in action.notify where !names.contains(target.value) {
+                let hint = Suggestion.hint(for: target.value, in: names)
+                diagnostics.error(target.location, "undefined handler '\(target.value)' for group '\(group)'\(hint)")
+            }
+        }
+    }
+}

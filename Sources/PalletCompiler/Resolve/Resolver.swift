@@ -1,0 +1,67 @@
+import PalletSpec
+
+/// Resolves validated specs into a ``Plan``: extends chains, variables, phases, handlers,
+/// machine shapes and node lists.
+public struct Resolver {
+    let specs: SpecSet
+    let diagnostics: Diagnostics
+
+    /// Creates a resolver of `specs` reporting to `diagnostics`.
+    public init(specs: SpecSet, diagnostics: Diagnostics) {
+        self.specs = specs
+        self.diagnostics = diagnostics
+    }
+
+    /// The plan; when `diagnostics` holds errors afterwards it must not be emitted.
+    public func resolve() -> Plan {
+        let groups = specs.groups.compactMap(resolveGroup)
+        reportDuplicateNodeNames(groups)
+        return Plan(adminUser: specs.adminUser, groups: groups, inputs: specs.inputs)
+    }
+
+    func resolveGroup(_ group: GroupSpec) -> GroupPlan? {
+        guard let serviceName = group.service, let service = specs.service(named: serviceName.value) else { return nil }
+        let chain = SpecChain(group: group, specs: specs)
+        let scope = VariableScope(variables: chain.variables, group: group.name.value, diagnostics: diagnostics)
+        let assembler = PhaseAssembler(chain: chain, group: group.name.value, resolver: ActionResolver(scope: scope), diagnostics: diagnostics)
+        var nodes: [PlannedNode] = []
+        var machine: MachinePlan?
+        var count = group.count?.value ?? 0
+        switch service.provider {
+        case .virtualbox(let settings):
+            if let nodeName = group.node, let node = specs.node(named: nodeName.value) {
+                machine = MachineResolver(diagnostics: diagnostics).resolve(node: node, service: service, settings: settings)
+            }
+            nodes = count > 0 ? (1...count).map { index in
+                PlannedNode(name: "\(group.name.value)-\(index)", index: index, address: nil, port: 22,
+                            osFamily: machine?.image.osFamily?.value, loginUser: machine?.image.login?.username.value,
+                            loginKey: machine?.image.login?.privateKey?.value)
+            } : []
+        case .hosts(let hosts):
+            let members = hosts.filter { $0.group.value == group.name.value }
+            nodes = members.enumerated().map { offset, host in
+                PlannedNode(name: host.name.value, index: offset + 1, address: host.address.value, port: host.port,
+                            osFamily: host.osFamily?.value, loginUser: host.login?.username.value, loginKey: host.login?.privateKey?.value)
+            }
+            count = members.count
+        }
+        return GroupPlan(
+            name: group.name.value, service: service.name.value, provider: service.provider.name, count: count,
+            after: group.after.map(\.value), chain: chain.serverNames, nodes: nodes, machine: machine,
+            bundles: assembler.assemble()
+        )
+    }
+
+    /// VM names (`<group>-<index>`) must not collide with listed host names.
+    func reportDuplicateNodeNames(_ groups: [GroupPlan]) {
+        var seen: [String: String] = [:]
+        for group in groups {
+            for node in group.nodes {
+                if let other = seen[node.name], other != group.name, let spec = specs.group(named: group.name) {
+                    diagnostics.error(spec.name.location, "node name '\(node.name)' of group '\(group.name)' is also a node of group '\(other)'")
+                }
+                seen[node.name] = group.name
+            }
+        }
+    }
+}

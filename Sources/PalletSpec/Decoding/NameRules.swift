@@ -1,0 +1,59 @@
+/// The rules for names that end up as file names, shell words or command arguments.
+public enum NameRules {
+    /// Whether `text` is a valid spec name: ASCII letters, digits, `.`, `_`, `-`, starting with a
+    /// letter or digit, at most 64 characters.
+    public static func isValidName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, text.utf8.count <= 64 else { return false }
+        guard isAlphanumeric(first) else { return false }
+        return text.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// Whether `text` is a valid Debian or RPM package name, optionally pinned as `name=version`.
+    ///
+    /// Names start with a letter or digit and hold letters, digits, `+`, `-`, `.` and `_`;
+    /// a version holds letters, digits and `.+-~:_`.
+    public static func isValidPackage(_ text: String) -> Bool {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let name = parts.first, let first = name.utf8.first, isAlphanumeric(first) else { return false }
+        guard name.utf8.allSatisfy({ isAlphanumeric($0) || "+-._".utf8.contains($0) }) else { return false }
+        if parts.count == 2 {
+            let version = parts[1]
+            guard let head = version.utf8.first, isAlphanumeric(head) else { return false }
+            return version.utf8.allSatisfy { isAlphanumeric($0) || ".+-~:_".utf8.contains($0) }
+        }
+        return true
+    }
+
+    /// Whether `text` is a valid user or group name as useradd accepts by default
+    /// (`[a-z_][a-z0-9_.-]*`, optionally ending in `$`, at most 32 characters), or a numeric id.
+    public static func isValidAccount(_ text: String) -> Bool {
+        guard let first = text.utf8.first, text.utf8.count <= 32 else { return false }
+        if text.utf8.allSatisfy(isDigit) { return true }
+        guard isLowerOrUnderscore(first) else { return false }
+        let body = text.hasSuffix("$") ? text.utf8.dropLast() : text.utf8.dropLast(0)
+        return body.allSatisfy { isLowerOrUnderscore($0) || isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+    }
+
+    /// Whether `text` is an absolute path without NUL and without empty, `.` or `..` components.
+    public static func isCleanAbsolutePath(_ text: String) -> Bool {
+        guard text.hasPrefix("/"), !text.utf8.contains(0) else { return false }
+        if text == "/" { return true }
+        let components = text.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        return components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+
+    /// Whether `text` is a file mode written in octal, such as `0644` or `755`.
+    public static func isValidMode(_ text: String) -> Bool {
+        (3...4).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private static func isLowerOrUnderscore(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || byte == UInt8(ascii: "_")
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+    }
+}

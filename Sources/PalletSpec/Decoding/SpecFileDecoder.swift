@@ -1,0 +1,91 @@
+/// Decodes the top-level sections of one spec file and merges them into a ``SpecSet``,
+/// reporting names defined twice with both places.
+struct SpecFileDecoder {
+    let reader: FieldReader
+
+    static let sections = ["admin-user", "services", "nodes", "servers", "groups"]
+    static let groupKeys = ["service", "node", "count", "after"] + SpecBodyDecoder.keys
+
+    var diagnostics: Diagnostics { reader.diagnostics }
+
+    /// Decodes `root` into `specs`.
+    func decode(_ root: YAMLNode, into specs: inout SpecSet) {
+        guard let sections = reader.fields(root, allowed: Self.sections, context: "a spec file") else { return }
+        let services = ServiceDecoder(reader: reader)
+        let actions = ActionDecoder(reader: reader)
+        let bodies = SpecBodyDecoder(reader: reader, actions: actions)
+        let nodeSpecs = NodeSpecDecoder(reader: reader, services: services)
+        if let node = sections["admin-user"] {
+            decodeAdminUser(node, into: &specs)
+        }
+        for (name, node) in entries(sections["services"], context: "service") {
+            guard unique(name, "service", specs.service(named: name.value)?.name) else { continue }
+            if let service = services.decode(name: name, node) { specs.services.append(service) }
+        }
+        for (name, node) in entries(sections["nodes"], context: "node-spec") {
+            guard unique(name, "node-spec", specs.node(named: name.value)?.name) else { continue }
+            if let spec = nodeSpecs.decode(name: name, node) { specs.nodes.append(spec) }
+        }
+        for (name, node) in entries(sections["servers"], context: "server-spec") {
+            guard unique(name, "server-spec", specs.server(named: name.value)?.name) else { continue }
+            let context = "server-spec '\(name.value)'"
+            guard let fields = reader.fields(node, allowed: SpecBodyDecoder.keys, context: context) else { continue }
+            specs.servers.append(ServerSpec(name: name, body: bodies.decode(fields, context: context)))
+        }
+        for (name, node) in entries(sections["groups"], context: "group-spec") {
+            guard unique(name, "group-spec", specs.group(named: name.value)?.name) else { continue }
+            let context = "group-spec '\(name.value)'"
+            guard let fields = reader.fields(node, allowed: Self.groupKeys, context: context) else { continue }
+            var count: Located<Int>?
+            if let countNode = fields["count"], let value = reader.integer(countNode, context: "'count'") {
+                if value.value < 0 {
+                    diagnostics.error(countNode.location, "'count' must be 0 or more, found \(value.value)")
+                } else {
+                    count = value
+                }
+            }
+            specs.groups.append(GroupSpec(
+                name: name,
+                service: fields["service"].flatMap { reader.name($0, context: "'service'") },
+                node: fields["node"].flatMap { reader.name($0, context: "'node'") },
+                count: count,
+                after: fields["after"].flatMap { reader.nameList($0, context: "'after'") } ?? [],
+                body: bodies.decode(fields, context: context)
+            ))
+        }
+    }
+
+    func decodeAdminUser(_ node: YAMLNode, into specs: inout SpecSet) {
+        if let existing = specs.adminUser {
+            diagnostics.error(node.location, "'admin-user' is defined twice")
+            diagnostics.note(existing.location, "first 'admin-user' is here")
+            return
+        }
+        guard let fields = reader.fields(node, allowed: ["username", "private-key", "public-key"], context: "'admin-user'") else { return }
+        guard let userNode = fields["username"] else {
+            diagnostics.error(node.location, "'admin-user' needs 'username'")
+            return
+        }
+        guard let username = ServiceDecoder(reader: reader).account(userNode, context: "'username'") else { return }
+        specs.adminUser = AdminUser(
+            username: username,
+            privateKey: fields["private-key"].flatMap { reader.string($0, context: "'private-key'") },
+            publicKey: fields["public-key"].flatMap { reader.string($0, context: "'public-key'") },
+            location: node.location
+        )
+    }
+
+    /// The named entries of a section, with invalid names reported and skipped.
+    func entries(_ node: YAMLNode?, context: String) -> [(Located<String>, YAMLNode)] {
+        guard let node, let fields = reader.fields(node, allowed: nil, context: "the \(context)s section") else { return [] }
+        return fields.pairs.filter { reader.checkName($0.key, context: "\(context) name") }
+    }
+
+    /// Reports `name` when `existing` already defines it; true when the name is new.
+    func unique(_ name: Located<String>, _ kind: String, _ existing: Located<String>?) -> Bool {
+        guard let existing else { return true }
+        diagnostics.error(name.location, "\(kind) '\(name.value)' is defined twice")
+        diagnostics.note(existing.location, "\(kind) '\(name.value)' is first defined here")
+        return false
+    }
+}

@@ -1,0 +1,43 @@
+/// Collects every diagnostic of one compile run, so that all problems are reported at once.
+public final class Diagnostics {
+    /// The diagnostics in the order they were reported.
+    public private(set) var all: [Diagnostic] = []
+
+    /// Creates an empty collection.
+    public init() {}
+
+    /// Whether any error has been reported.
+    public var hasErrors: Bool { all.contains { $0.severity == .error } }
+
+    /// The number of errors reported (notes excluded).
+    public var errorCount: Int { all.count { $0.severity == .error } }
+
+    /// Records an error at a location; the same error at the same place is recorded once.
+    public func error(_ location: SourceLocation, _ message: String) {
+        let diagnostic = Diagnostic(.error, at: location, message)
+        guard !all.contains(diagnostic) else { return }
+        all.append(diagnostic)
+    }
+
+    /// Records a note at a location; notes follow the error they explain.
+    public func note(_ location: SourceLocation, _ message: String) {
+        all.append(Diagnostic(.note, at: location, message))
+    }
+
+    /// The diagnostics sorted by place, each note kept right after its error.
+    public var sorted: [Diagnostic] {
+        var groups: [[Diagnostic]] = []
+        for diagnostic in all {
+            if diagnostic.severity == .note, !groups.isEmpty {
+                groups[groups.count - 1].append(diagnostic)
+            } else {
+                groups.append([diagnostic])
+            }
+        }
+        let ordered = groups.enumerated().sorted { lhs, rhs in
+            let (l, r) = (lhs.element[0].location, rhs.element[0].location)
+            return l == r ? lhs.offset < rhs.offset : l < r
+        }
+        return ordered.flatMap(\.element)
+    }
+}

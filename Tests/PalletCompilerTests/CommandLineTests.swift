@@ -1,0 +1,51 @@
+import Foundation
+import PalletTestSupport
+import Testing
+
+@Suite("pallet plan on the command line")
+struct CommandLineTests {
+    @Test("errors: every problem printed as file:line:column, exit 1, out/ untouched")
+    func errorsLeaveOutUntouched() throws {
+        let project = try TemporaryProject(files: ["specs/a.yaml": hostsPreamble + "groups:\n  g: {service: lab}\n"])
+        defer { project.remove() }
+        let first = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root)
+        #expect(first.status == 0, "\(first.combined)")
+        let before = try project.read("out/plan.json")
+        try project.write("specs/a.yaml", hostsPreamble + "groups:\n  g: {service: lab, cont: 1}\n  h: {service: nope}\n")
+        let failed = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root)
+        #expect(failed.status == 1)
+        let lines = failed.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("specs/a.yaml:7:21: error: unknown key 'cont' in group-spec 'g'; did you mean 'count'?"))
+        #expect(lines.contains { $0.hasPrefix("specs/a.yaml:8:16: error: undefined service 'nope'") })
+        #expect(lines.last == "pallet: 2 errors; out/ was not changed")
+        #expect(try project.read("out/plan.json") == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: project.root).filter { $0.contains("pallet-new") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("a successful plan replaces out/ entirely: files of removed groups disappear")
+    func replacesOut() throws {
+        let project = try TemporaryProject(files: ["specs/a.yaml": hostsPreamble + "groups:\n  g: {service: lab}\n  other: {service: lab}\n"])
+        defer { project.remove() }
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root).status == 0)
+        #expect(project.exists("out/groups/other/configure.tar"))
+        try project.write("specs/a.yaml", hostsPreamble + "groups:\n  g: {service: lab}\n")
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root).status == 0)
+        #expect(!project.exists("out/groups/other"))
+        #expect(project.exists("out/groups/g/configure.tar"))
+        let check = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--check"], directory: project.root)
+        #expect(check.status == 0)
+        try project.write("out/groups/g/configure/run.sh", "tampered\n")
+        let stale = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--check"], directory: project.root)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("changed groups/g/configure/run.sh"))
+    }
+
+    @Test("--help explains the command with examples")
+    func help() throws {
+        let result = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("file:line:column"))
+        #expect(result.stdout.contains("Examples:"))
+    }
+}

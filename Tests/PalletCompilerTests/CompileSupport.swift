@@ -1,0 +1,36 @@
+import PalletCompiler
+import PalletSpec
+import PalletTestSupport
+
+/// Compiles in-memory spec files; returns the tree (nil on errors) and every diagnostic as text.
+func compile(_ files: [String: String]) throws -> (OutputTree?, [String]) {
+    let project = try TemporaryProject(files: files)
+    defer { project.remove() }
+    let diagnostics = Diagnostics()
+    let tree = try Compiler(projectRoot: project.root).compile(diagnostics: diagnostics)
+    return (tree, diagnostics.sorted.map(\.description))
+}
+
+/// Compiles `specs/main.yaml` after a preamble defining service `lab` with host `h1` of group `g`.
+func compileMain(_ yaml: String, extra: [String: String] = [:]) throws -> (OutputTree?, [String]) {
+    var files = extra
+    files["specs/main.yaml"] = hostsPreamble + yaml
+    return try compile(files)
+}
+
+/// A hosts service `lab` with one host `h1` in group `g` (the group itself is left to the test).
+let hostsPreamble = """
+    services:
+      lab:
+        provider: hosts
+        hosts:
+          - {name: h1, group: g, address: 127.0.0.1}
+
+    """
+
+extension OutputTree {
+    /// A file's text.
+    func text(_ path: String) -> String? {
+        files[path].map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+}
