@@ -7,6 +7,7 @@
 #   ::pallet begin GROUP PHASE STEPS
 #   ::pallet step K/N STATUS ACTION SUMMARY            STATUS: ok changed would-change skipped failed
 #   ::pallet handler NAME K/N STATUS ACTION SUMMARY
+#   ::pallet diff TEXT                                 check mode: what a step would change
 #   ::pallet end STATUS ok=N changed=N skipped=N failed=N
 #
 # Environment (all optional):
@@ -40,8 +41,8 @@ PALLET_COUNT_CHANGED=0
 PALLET_COUNT_SKIPPED=0
 declare -A PALLET_WOULD_NOTIFY=()
 
-# pallet_line TEXT...: one protocol line on fd 3, with control characters escaped.
-pallet_line() {
+# pallet_emit TEXT...: one protocol line on fd 3, with control characters escaped.
+pallet_emit() {
   local text="$*"
   text=${text//$'\n'/\\n}
   text=${text//$'\r'/\\r}
@@ -68,7 +69,7 @@ pallet_abort() {
   if ((PALLET_STEP > 0)); then
     pallet_status_line failed
   fi
-  pallet_line "end failed ok=$PALLET_COUNT_OK changed=$PALLET_COUNT_CHANGED skipped=$PALLET_COUNT_SKIPPED failed=1"
+  pallet_emit "end failed ok=$PALLET_COUNT_OK changed=$PALLET_COUNT_CHANGED skipped=$PALLET_COUNT_SKIPPED failed=1"
   exit 1
 }
 
@@ -103,7 +104,7 @@ pallet_begin() {
   PALLET_PENDING_DIR="$PALLET_STATE_DIR/pending/$PALLET_GROUP/$PALLET_PHASE"
   mkdir -p -- "$PALLET_PENDING_DIR"
   PALLET_WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pallet-work.XXXXXX")
-  pallet_line "begin $PALLET_GROUP $PALLET_PHASE $PALLET_TOTAL"
+  pallet_emit "begin $PALLET_GROUP $PALLET_PHASE $PALLET_TOTAL"
 }
 
 # pallet_verify_manifest: every file of the bundle must match its MANIFEST checksum.
@@ -119,7 +120,7 @@ pallet_verify_manifest() {
 # pallet_end: finish the run.
 pallet_end() {
   PALLET_STEP=0
-  pallet_line "end ok ok=$PALLET_COUNT_OK changed=$PALLET_COUNT_CHANGED skipped=$PALLET_COUNT_SKIPPED failed=0"
+  pallet_emit "end ok ok=$PALLET_COUNT_OK changed=$PALLET_COUNT_CHANGED skipped=$PALLET_COUNT_SKIPPED failed=0"
 }
 
 # pallet_step K ACTION SUMMARY: start step K of the bundle.
@@ -134,7 +135,7 @@ pallet_step() {
 
 # pallet_status_line STATUS: the status line of the current step.
 pallet_status_line() {
-  pallet_line "$PALLET_SCOPE $PALLET_STEP/$PALLET_STEP_TOTAL $1 $PALLET_ACTION $PALLET_SUMMARY"
+  pallet_emit "$PALLET_SCOPE $PALLET_STEP/$PALLET_STEP_TOTAL $1 $PALLET_ACTION $PALLET_SUMMARY"
 }
 
 # pallet_step_end: print the current step's status line.
@@ -158,15 +159,10 @@ pallet_changed() {
   if pallet_checking; then PALLET_STATUS=would-change; else PALLET_STATUS=changed; fi
 }
 
-# pallet_when_os FAMILY...: true when the node's OS (ID or ID_LIKE of /etc/os-release) is one of
-# the families; otherwise marks the step skipped.
+# pallet_when_os FAMILY...: true when the node's OS is one of the families; otherwise marks the
+# step skipped.
 pallet_when_os() {
-  local family node_family
-  for node_family in $(pallet_os_families); do
-    for family in "$@"; do
-      if [[ $family == "$node_family" ]]; then return 0; fi
-    done
-  done
+  if pallet_os_in "$@"; then return 0; fi
   PALLET_STATUS=skipped
   return 1
 }
@@ -245,8 +241,168 @@ pallet_guard() {
   bash -c "$1" </dev/null >&2
 }
 
+# pallet_os_in FAMILY...: true when the node's OS (ID or ID_LIKE of /etc/os-release) is one of
+# the families.
+pallet_os_in() {
+  local family node_family
+  for node_family in $(pallet_os_families); do
+    for family in "$@"; do
+      if [[ $family == "$node_family" ]]; then return 0; fi
+    done
+  done
+  return 1
+}
+
+# pallet_os_name: the node's PRETTY_NAME or ID, for messages.
+pallet_os_name() {
+  local key value name=unknown
+  [[ -r /etc/os-release ]] || { printf '%s' "$name"; return 0; }
+  while IFS='=' read -r key value; do
+    value=${value#[\"\']}
+    value=${value%[\"\']}
+    case $key in
+      PRETTY_NAME) name=$value; break ;;
+      ID) name=$value ;;
+    esac
+  done </etc/os-release
+  printf '%s' "$name"
+}
+
+# pallet_diff OLD NEW LABEL [secret]: in check mode, a unified diff of a file that would change,
+# as "::pallet diff" lines; the content of a secret is never shown.
+pallet_diff() {
+  local old=$1 new=$2 label=$3 secret=${4:-} line
+  pallet_checking || return 0
+  if [[ -n $secret ]]; then
+    pallet_emit "diff $label: content is secret; not shown"
+    return 0
+  fi
+  if [[ ! -e $old ]]; then old=/dev/null; fi
+  while IFS= read -r line || [[ -n $line ]]; do
+    pallet_emit "diff $line"
+  done < <(diff -u --label "$label (node)" --label "$label (plan)" -- "$old" "$new" || true)
+}
+
+# pallet_converge_file DESIRED PATH [--owner U] [--group G] [--mode M] [--backup] [--secret]:
+# make PATH hold DESIRED's bytes with the given attributes, through a temp file in the same
+# directory and a rename, so the file is never half-written. Sets the step's status.
+pallet_converge_file() {
+  local desired=$1 path=$2 owner='' group='' mode='' backup='' secret=''
+  shift 2
+  while (($#)); do
+    case $1 in
+      --owner) owner=$2; shift 2 ;;
+      --group) group=$2; shift 2 ;;
+      --mode) mode=$2; shift 2 ;;
+      --backup) backup=1; shift ;;
+      --secret) secret=1; shift ;;
+      *) pallet_fail "internal: pallet_converge_file: unknown option '$1'" ;;
+    esac
+  done
+  if [[ -d $path && ! -L $path ]]; then
+    pallet_fail "'$path' is a directory"
+  fi
+  local dir=${path%/*} missing=''
+  if [[ -z $dir ]]; then dir=/; fi
+  if [[ ! -d $dir ]]; then
+    missing="the directory '$dir' does not exist"
+  elif [[ -n $owner ]] && ! pallet_account_exists user "$owner"; then
+    missing="user '$owner' does not exist"
+  elif [[ -n $group ]] && ! pallet_account_exists group "$group"; then
+    missing="group '$group' does not exist"
+  fi
+  if [[ -n $missing ]]; then
+    # In check mode an earlier step may be about to create what is missing.
+    if pallet_checking; then
+      pallet_changed
+      pallet_emit "diff $path: would be written ($missing yet)"
+      return 0
+    fi
+    pallet_fail "$missing"
+  fi
+  local exists=0
+  if [[ -e $path || -L $path ]]; then exists=1; fi
+  if ((!exists)) || [[ -L $path ]] || ! cmp -s -- "$desired" "$path"; then
+    pallet_changed
+    pallet_diff "$path" "$desired" "$path" "$secret"
+    if pallet_checking; then return 0; fi
+    if [[ -n $backup ]] && ((exists)) && [[ ! -L $path ]]; then
+      cp -p -- "$path" "$path.pallet-backup-$(date +%Y%m%dT%H%M%S)"
+    fi
+    PALLET_TEMP_FILE=$(mktemp "$dir/.pallet.XXXXXX")
+    cat -- "$desired" >"$PALLET_TEMP_FILE"
+    if ((exists)) && [[ ! -L $path ]]; then
+      chmod --reference="$path" -- "$PALLET_TEMP_FILE"
+      chown --reference="$path" -- "$PALLET_TEMP_FILE"
+    else
+      chmod 0644 -- "$PALLET_TEMP_FILE"
+    fi
+    pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode" >/dev/null
+    sync -- "$PALLET_TEMP_FILE" 2>/dev/null || true
+    mv -f -T -- "$PALLET_TEMP_FILE" "$path"
+    PALLET_TEMP_FILE=''
+    return 0
+  fi
+  if [[ -n $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run) ]]; then
+    pallet_changed
+    if pallet_checking; then
+      pallet_emit "diff $path: $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run | tr '\n' ' ')would change"
+      return 0
+    fi
+    pallet_set_attributes "$path" "$owner" "$group" "$mode" >/dev/null
+  fi
+}
+
+# pallet_remove_file PATH: remove a file or link if present (never a directory).
+pallet_remove_file() {
+  local path=$1
+  if [[ -d $path && ! -L $path ]]; then
+    pallet_fail "'$path' is a directory, not a file"
+  fi
+  if [[ -e $path || -L $path ]]; then
+    pallet_changed
+    if pallet_checking; then
+      pallet_emit "diff $path: would be removed"
+      return 0
+    fi
+    rm -f -- "$path"
+  fi
+}
+
+# pallet_work_file: a new empty file in the run's private work directory.
+pallet_work_file() {
+  mktemp "$PALLET_WORK_DIR/work.XXXXXX"
+}
+
+# pallet_account_exists user|group NAME: whether the account exists (a numeric id always does).
+pallet_account_exists() {
+  if [[ $2 =~ ^[0-9]+$ ]]; then return 0; fi
+  if [[ $1 == user ]]; then getent passwd "$2" >/dev/null; else getent group "$2" >/dev/null; fi
+}
+
+# pallet_set_attributes PATH OWNER GROUP MODE [--dry-run]: bring owner, group and mode to the
+# wanted values (empty means leave as is); prints one word per attribute that differed.
+pallet_set_attributes() {
+  local path=$1 owner=$2 group=$3 mode=$4 dry=${5:-}
+  local current_user current_uid current_group current_gid current_mode
+  read -r current_user current_uid current_group current_gid current_mode < <(stat -c '%U %u %G %g %a' -- "$path")
+  if [[ -n $owner && $owner != "$current_user" && $owner != "$current_uid" ]]; then
+    echo owner
+    if [[ -z $dry ]]; then chown -h -- "$owner" "$path"; fi
+  fi
+  if [[ -n $group && $group != "$current_group" && $group != "$current_gid" ]]; then
+    echo group
+    if [[ -z $dry ]]; then chgrp -h -- "$group" "$path"; fi
+  fi
+  if [[ -n $mode ]] && ((8#$mode != 8#$current_mode)); then
+    echo mode
+    if [[ -z $dry ]]; then chmod -- "$mode" "$path"; fi
+  fi
+}
+
 # pallet_exec [--interpreter CMD] [--creates PATH] [--unless CMD] [--only-if CMD]
 #             [--env NAME VALUE] [--env-secret NAME ID] [--render] <<< SCRIPT
+# Runs the script unless a guard says it is not needed; reports changed when it runs.
 pallet_exec() {
   local interpreter=bash creates='' unless='' only_if='' render=0 script file status
   local -a env_names=() env_values=() secret_names=() secret_ids=()
@@ -270,7 +426,7 @@ pallet_exec() {
   pallet_changed
   if pallet_checking; then return 0; fi
   if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
-  file=$(mktemp "$PALLET_WORK_DIR/exec.XXXXXX")
+  file=$(pallet_work_file)
   printf '%s' "$script" >"$file"
   local i
   for i in "${!secret_ids[@]}"; do
@@ -289,175 +445,694 @@ pallet_exec() {
   fi
 }
 
-# pallet_file --path PATH [--content FILE | --content-secret ID] [--render] [--owner USER]
-#             [--group GROUP] [--mode MODE] [--state present|absent]
+# pallet_file --path PATH [--content FILE | --content-secret ID | --url URL --sha256 HEX] [--render]
+#             [--owner USER] [--group GROUP] [--mode MODE] [--backup true] [--state present|absent]
 pallet_file() {
-  local path='' content='' secret='' owner='' group='' mode='' state=present render=0
+  local path='' content='' secret='' url='' sha256='' owner='' group='' mode='' state=present render=0 backup=false
   while (($#)); do
     case $1 in
       --path) path=$2; shift 2 ;;
       --content) content=$PALLET_BUNDLE_DIR/$2; shift 2 ;;
       --content-secret) secret=$2; shift 2 ;;
+      --url) url=$2; shift 2 ;;
+      --sha256) sha256=$2; shift 2 ;;
       --render) render=1; shift ;;
       --owner) owner=$2; shift 2 ;;
       --group) group=$2; shift 2 ;;
       --mode) mode=$2; shift 2 ;;
+      --backup) backup=$2; shift 2 ;;
       --state) state=$2; shift 2 ;;
       *) pallet_fail "file: unknown option '$1'" ;;
     esac
   done
   if [[ $state == absent ]]; then
-    pallet_file_absent "$path"
-    return
+    pallet_remove_file "$path"
+    return 0
   fi
-  if [[ -d $path && ! -L $path ]]; then
-    pallet_fail "file: '$path' is a directory"
-  fi
-  local dir=${path%/*}
-  if [[ -z $dir ]]; then dir=/; fi
-  if [[ ! -d $dir ]]; then
-    pallet_fail "file: the directory '$dir' does not exist"
-  fi
-  if [[ -n $owner ]] && ! pallet_account_exists user "$owner"; then
-    pallet_fail "file: user '$owner' does not exist"
-  fi
-  if [[ -n $group ]] && ! pallet_account_exists group "$group"; then
-    pallet_fail "file: group '$group' does not exist"
-  fi
-  local desired=''
+  local desired
+  local -a flags=(--owner "$owner" --group "$group" --mode "$mode")
+  if [[ $backup == true ]]; then flags+=(--backup); fi
   if [[ -n $secret ]]; then
     pallet_require_secret "$secret"
     desired=$PALLET_SECRETS_DIR/$secret
+    flags+=(--secret)
+  elif [[ -n $url ]]; then
+    if [[ -f $path && ! -L $path ]] && [[ $(sha256sum <"$path") == "$sha256  -" ]]; then
+      desired=$path
+    elif pallet_checking; then
+      pallet_changed
+      pallet_emit "diff $path: would be downloaded from $url (sha256 $sha256)"
+      return 0
+    else
+      desired=$(pallet_work_file)
+      pallet_download "$url" "$desired"
+      if [[ $(sha256sum <"$desired") != "$sha256  -" ]]; then
+        pallet_fail "file: $url does not have the expected sha256 $sha256 (got $(sha256sum <"$desired" | cut -d' ' -f1))"
+      fi
+    fi
   elif [[ -n $content ]]; then
     desired=$content
     if ((render)); then
-      desired=$(mktemp "$PALLET_WORK_DIR/render.XXXXXX")
+      desired=$(pallet_work_file)
       pallet_render "$(pallet_read_file "$content" && printf x)" >"$desired"
       truncate -s -1 -- "$desired"
     fi
+  elif [[ -e $path || -L $path ]] && [[ ! -L $path ]]; then
+    desired=$path
+  else
+    desired=$(pallet_work_file)
   fi
-  local exists=0 write=0
-  if [[ -e $path || -L $path ]]; then exists=1; fi
-  if ((!exists)) || [[ -L $path ]]; then
-    write=1
-  elif [[ -n $desired ]] && ! cmp -s -- "$desired" "$path"; then
-    write=1
+  pallet_converge_file "$desired" "$path" "${flags[@]}"
+}
+
+# pallet_download URL FILE: fetch URL with curl or wget.
+pallet_download() {
+  if command -v curl >/dev/null; then
+    curl -fsSL --retry 3 -o "$2" -- "$1"
+  elif command -v wget >/dev/null; then
+    wget -q -O "$2" -- "$1"
+  else
+    pallet_fail "file: neither curl nor wget is installed to download $1"
   fi
-  if ((write)); then
-    pallet_changed
-    if pallet_checking; then return 0; fi
-    PALLET_TEMP_FILE=$(mktemp "$dir/.pallet.XXXXXX")
-    if [[ -n $desired ]]; then cat -- "$desired" >"$PALLET_TEMP_FILE"; fi
-    if ((exists)) && [[ ! -L $path ]]; then
-      chmod --reference="$path" -- "$PALLET_TEMP_FILE"
-      chown --reference="$path" -- "$PALLET_TEMP_FILE"
-    else
-      chmod 0644 -- "$PALLET_TEMP_FILE"
+}
+
+# pallet_directory --path PATH [--owner USER] [--group GROUP] [--mode MODE] [--recursive true]
+#                  [--state present|absent]
+pallet_directory() {
+  local path='' owner='' group='' mode='' recursive=false state=present
+  while (($#)); do
+    case $1 in
+      --path) path=$2; shift 2 ;;
+      --owner) owner=$2; shift 2 ;;
+      --group) group=$2; shift 2 ;;
+      --mode) mode=$2; shift 2 ;;
+      --recursive) recursive=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "directory: unknown option '$1'" ;;
+    esac
+  done
+  if [[ $state == absent ]]; then
+    if [[ -L $path || ( -e $path && ! -d $path ) ]]; then
+      pallet_fail "directory: '$path' is not a directory"
     fi
-    pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode" >/dev/null
-    mv -f -T -- "$PALLET_TEMP_FILE" "$path"
-    PALLET_TEMP_FILE=''
+    if [[ -d $path ]]; then
+      pallet_changed
+      if pallet_checking; then pallet_emit "diff $path: would be removed with its contents"; return 0; fi
+      rm -rf -- "$path"
+    fi
     return 0
+  fi
+  if [[ -e $path && ! -d $path ]] || [[ -L $path ]]; then
+    pallet_fail "directory: '$path' exists and is not a directory"
+  fi
+  if [[ ! -d $path ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff $path: would be created"; return 0; fi
+    mkdir -p -- "$path"
+    chmod -- "${mode:-0755}" "$path"
   fi
   if [[ -n $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run) ]]; then
     pallet_changed
     if pallet_checking; then return 0; fi
     pallet_set_attributes "$path" "$owner" "$group" "$mode" >/dev/null
   fi
-}
-
-# pallet_file_absent PATH: remove a file (or link) if present.
-pallet_file_absent() {
-  local path=$1
-  if [[ -d $1 && ! -L $1 ]]; then
-    pallet_fail "file: '$path' is a directory, not a file"
-  fi
-  if [[ -e $path || -L $path ]]; then
-    pallet_changed
-    if pallet_checking; then return 0; fi
-    rm -f -- "$path"
-  fi
-}
-
-# pallet_account_exists user|group NAME: whether the account exists (a numeric id always does).
-pallet_account_exists() {
-  if [[ $2 =~ ^[0-9]+$ ]]; then return 0; fi
-  if [[ $1 == user ]]; then getent passwd "$2" >/dev/null; else getent group "$2" >/dev/null; fi
-}
-
-# pallet_set_attributes PATH OWNER GROUP MODE [--dry-run]: bring owner, group and mode to the
-# wanted values (empty means leave as is); prints one word per attribute that differed.
-pallet_set_attributes() {
-  local path=$1 owner=$2 group=$3 mode=$4 dry=${5:-}
-  local current_user current_uid current_group current_gid current_mode
-  read -r current_user current_uid current_group current_gid current_mode < <(stat -c '%U %u %G %g %a' -- "$path")
-  if [[ -n $owner && $owner != "$current_user" && $owner != "$current_uid" ]]; then
-    echo owner
-    if [[ -z $dry ]]; then chown -- "$owner" "$path"; fi
-  fi
-  if [[ -n $group && $group != "$current_group" && $group != "$current_gid" ]]; then
-    echo group
-    if [[ -z $dry ]]; then chgrp -- "$group" "$path"; fi
-  fi
-  if [[ -n $mode ]] && ((8#$mode != 8#$current_mode)); then
-    echo mode
-    if [[ -z $dry ]]; then chmod -- "$mode" "$path"; fi
+  if [[ $recursive == true && ( -n $owner || -n $group ) ]]; then
+    local -a test=()
+    if [[ -n $owner ]]; then test+=(! -user "$owner"); fi
+    if [[ -n $group ]]; then
+      if ((${#test[@]})); then test+=(-o); fi
+      test+=(! -group "$group")
+    fi
+    if [[ -n $(find "$path" -mindepth 1 \( "${test[@]}" \) -print -quit) ]]; then
+      pallet_changed
+      if pallet_checking; then return 0; fi
+      if [[ -n $owner ]]; then chown -R -h -- "$owner" "$path"; fi
+      if [[ -n $group ]]; then chgrp -R -h -- "$group" "$path"; fi
+    fi
   fi
 }
 
-# pallet_packages present|absent NAME...: install or remove packages with the node's package
-# manager, in one transaction.
-pallet_packages() {
-  local state=$1 spec name version installed
+# pallet_link --path PATH --target TARGET [--state present|absent]
+pallet_link() {
+  local path='' target='' state=present
+  while (($#)); do
+    case $1 in
+      --path) path=$2; shift 2 ;;
+      --target) target=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "link: unknown option '$1'" ;;
+    esac
+  done
+  if [[ $state == absent ]]; then
+    if [[ -e $path && ! -L $path ]]; then pallet_fail "link: '$path' is not a symbolic link"; fi
+    if [[ -L $path ]]; then
+      pallet_changed
+      if pallet_checking; then pallet_emit "diff $path: link would be removed"; return 0; fi
+      rm -f -- "$path"
+    fi
+    return 0
+  fi
+  if [[ -L $path && $(readlink -- "$path") == "$target" ]]; then return 0; fi
+  if [[ -d $path && ! -L $path ]]; then pallet_fail "link: '$path' is a directory"; fi
+  pallet_changed
+  if pallet_checking; then pallet_emit "diff $path: would link to $target"; return 0; fi
+  local dir=${path%/*}
+  if [[ -z $dir ]]; then dir=/; fi
+  PALLET_TEMP_FILE="$dir/.pallet-link.$$"
+  ln -s -- "$target" "$PALLET_TEMP_FILE"
+  mv -f -T -- "$PALLET_TEMP_FILE" "$path"
+  PALLET_TEMP_FILE=''
+}
+
+# pallet_line --path PATH [--line LINE] [--match REGEX] [--state present|absent]
+# present: the first line REGEX matches becomes LINE (later matches are dropped); with no match,
+# LINE is appended unless it is already there. absent: lines equal to LINE (or matching REGEX) go.
+pallet_line() {
+  local path='' line='' match='' state=present has_line=0
+  while (($#)); do
+    case $1 in
+      --path) path=$2; shift 2 ;;
+      --line) line=$2; has_line=1; shift 2 ;;
+      --match) match=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "line: unknown option '$1'" ;;
+    esac
+  done
+  if [[ ! -f $path ]]; then
+    pallet_fail "line: '$path' does not exist or is not a regular file"
+  fi
+  local desired
+  desired=$(pallet_work_file)
+  # shellcheck disable=SC2016 # awk program, not a shell expansion
+  PALLET_LINE=$line PALLET_MATCH=$match PALLET_STATE=$state PALLET_HAS_LINE=$has_line awk '
+    BEGIN { line = ENVIRON["PALLET_LINE"]; re = ENVIRON["PALLET_MATCH"]; absent = (ENVIRON["PALLET_STATE"] == "absent")
+            has = (ENVIRON["PALLET_HAS_LINE"] == "1"); found = 0 }
+    {
+      hit = (re != "") ? ($0 ~ re) : (has && $0 == line)
+      if (absent) { if (!hit) print; next }
+      if (hit) { if (!found || re == "") print line; found = 1; next }
+      if (re == "" && $0 == line) found = 1
+      print
+    }
+    END { if (!absent && !found) print line }
+  ' "$path" >"$desired"
+  pallet_converge_file "$desired" "$path"
+}
+
+PALLET_PKG=''
+PALLET_PKG_PRESENT=()
+PALLET_PKG_ABSENT=()
+PALLET_PKG_LATEST=()
+
+# pallet_pkg_detect: pick the package manager from /etc/os-release: apt on Debian-like systems,
+# dnf (or yum) on Red Hat-like systems; anything else is a clear error.
+pallet_pkg_detect() {
+  if [[ -n $PALLET_PKG ]]; then return 0; fi
+  if pallet_os_in debian ubuntu; then
+    if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; then PALLET_PKG=apt; return 0; fi
+    pallet_fail "packages: $(pallet_os_name) is Debian-like but has no apt-get"
+  fi
+  if pallet_os_in rhel fedora centos rocky almalinux ol amzn; then
+    if command -v dnf >/dev/null && command -v rpm >/dev/null; then PALLET_PKG=dnf; return 0; fi
+    if command -v yum >/dev/null && command -v rpm >/dev/null; then PALLET_PKG=yum; return 0; fi
+    pallet_fail "packages: $(pallet_os_name) is Red Hat-like but has neither dnf nor yum"
+  fi
+  pallet_fail "packages: unsupported OS '$(pallet_os_name)': pallet manages packages with apt (Debian, Ubuntu) or dnf/yum (RHEL, Fedora, CentOS, Rocky, Alma)"
+}
+
+# pallet_pkg_installed NAME: the installed version of a package, or nothing.
+pallet_pkg_installed() {
+  local status
+  case $PALLET_PKG in
+    apt)
+      # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
+      status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$1" 2>/dev/null) || return 0
+      if [[ $status == "ii "* ]]; then printf '%s' "${status#ii  }"; fi
+      ;;
+    *)
+      rpm -q --qf '%{VERSION}-%{RELEASE}' "$1" 2>/dev/null || true
+      ;;
+  esac
+}
+
+# pallet_pkg_upgradable NAME: whether a newer version than the installed one is available.
+pallet_pkg_upgradable() {
+  local installed=$1 name=$2 candidate status
+  case $PALLET_PKG in
+    apt)
+      candidate=$(apt-cache policy "$name" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+      [[ -n $candidate && $candidate != "(none)" && $candidate != "$installed" ]]
+      ;;
+    *)
+      status=0
+      "$PALLET_PKG" -q check-update "$name" >/dev/null 2>&1 || status=$?
+      ((status == 100))
+      ;;
+  esac
+}
+
+# pallet_packages_add present|absent|latest NAME...: add packages to the phase's transaction.
+pallet_packages_add() {
+  local state=$1
   shift
-  pallet_require_apt
-  local -a todo=()
-  for spec in "$@"; do
+  case $state in
+    present) PALLET_PKG_PRESENT+=("$@") ;;
+    absent) PALLET_PKG_ABSENT+=("$@") ;;
+    latest) PALLET_PKG_LATEST+=("$@") ;;
+    *) pallet_fail "packages: unknown state '$state'" ;;
+  esac
+}
+
+# pallet_packages_apply: check every package of the transaction, then install, upgrade and
+# remove what is needed in one package-manager run each.
+pallet_packages_apply() {
+  local spec name version installed
+  local -a install=() remove=()
+  pallet_pkg_detect
+  for spec in "${PALLET_PKG_PRESENT[@]}"; do
     name=${spec%%=*}
     version=''
     if [[ $spec == *=* ]]; then version=${spec#*=}; fi
-    installed=$(pallet_dpkg_version "$name")
-    if [[ $state == present ]]; then
-      if [[ -z $installed || ( -n $version && $version != "$installed" ) ]]; then todo+=("$spec"); fi
-    elif [[ -n $installed ]]; then
-      todo+=("$name")
-    fi
+    installed=$(pallet_pkg_installed "$name")
+    if [[ -z $installed || ( -n $version && $version != "$installed" ) ]]; then install+=("$spec"); fi
   done
-  if ((${#todo[@]} == 0)); then return 0; fi
+  for name in "${PALLET_PKG_LATEST[@]}"; do
+    installed=$(pallet_pkg_installed "$name")
+    if [[ -z $installed ]] || pallet_pkg_upgradable "$installed" "$name"; then install+=("$name"); fi
+  done
+  for spec in "${PALLET_PKG_ABSENT[@]}"; do
+    name=${spec%%=*}
+    if [[ -n $(pallet_pkg_installed "$name") ]]; then remove+=("$name"); fi
+  done
+  PALLET_PKG_PRESENT=()
+  PALLET_PKG_LATEST=()
+  PALLET_PKG_ABSENT=()
+  if ((${#install[@]} + ${#remove[@]} == 0)); then return 0; fi
   pallet_changed
-  pallet_log "packages to $( [[ $state == present ]] && echo install || echo remove ): ${todo[*]}"
+  if ((${#install[@]})); then pallet_emit "diff packages to install: ${install[*]}"; fi
+  if ((${#remove[@]})); then pallet_emit "diff packages to remove: ${remove[*]}"; fi
   if pallet_checking; then return 0; fi
-  if [[ $state == present ]]; then
-    pallet_apt_install "${todo[@]}"
+  if [[ $PALLET_PKG == apt ]]; then
+    if ((${#install[@]})); then pallet_apt_install "${install[@]}"; fi
+    if ((${#remove[@]})); then DEBIAN_FRONTEND=noninteractive apt-get -q -y remove "${remove[@]}" >&2; fi
   else
-    DEBIAN_FRONTEND=noninteractive apt-get -q -y remove "${todo[@]}" >&2
+    local i
+    for i in "${!install[@]}"; do install[i]=${install[$i]/=/-}; done
+    if ((${#install[@]})); then "$PALLET_PKG" -y install "${install[@]}" >&2; fi
+    if ((${#remove[@]})); then "$PALLET_PKG" -y remove "${remove[@]}" >&2; fi
   fi
 }
 
-# pallet_dpkg_version NAME: the installed version of a package, or nothing.
-pallet_dpkg_version() {
-  local status
-  # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
-  status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$1" 2>/dev/null) || return 0
-  if [[ $status == "ii "* ]]; then printf '%s' "${status#ii  }"; fi
-}
-
-pallet_require_apt() {
-  if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
-    pallet_fail "packages: this node has no apt-get; only apt-based systems are supported by this version"
-  fi
-}
-
-# pallet_apt_install NAME...: apt-get install, refreshing the package lists when they are
-# missing or when a package cannot be found.
+# pallet_apt_install NAME...: apt-get install, refreshing the package lists first when they are
+# missing or a package source changed, and once more when a package cannot be found.
 pallet_apt_install() {
   local -a apt=(apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get -q update >&2
+  if [[ -e $PALLET_STATE_DIR/apt-lists-stale ]] || ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
+    pallet_apt_update
   fi
   if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2; then
     pallet_log "apt-get install failed; refreshing package lists and trying once more"
-    DEBIAN_FRONTEND=noninteractive apt-get -q update >&2
+    pallet_apt_update
     DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2
   fi
+}
+
+pallet_apt_update() {
+  DEBIAN_FRONTEND=noninteractive apt-get -q update >&2
+  rm -f -- "$PALLET_STATE_DIR/apt-lists-stale"
+  : >"$PALLET_STATE_DIR/apt-lists-updated"
+}
+
+# pallet_package_source --name NAME (--url URL [--suites S]... [--components C]... [--key-file F]
+#                       | --baseurl URL [--gpgkey URL]) [--state present|absent]
+pallet_package_source() {
+  local name='' url='' baseurl='' gpgkey='' key='' state=present
+  local -a suites=() components=()
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --url) url=$2; shift 2 ;;
+      --suites) suites+=("$2"); shift 2 ;;
+      --components) components+=("$2"); shift 2 ;;
+      --key-file) key=$PALLET_BUNDLE_DIR/$2; shift 2 ;;
+      --baseurl) baseurl=$2; shift 2 ;;
+      --gpgkey) gpgkey=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "package-source: unknown option '$1'" ;;
+    esac
+  done
+  pallet_pkg_detect
+  local desired
+  desired=$(pallet_work_file)
+  if [[ $PALLET_PKG == apt ]]; then
+    local list="/etc/apt/sources.list.d/$name.list" keyring="" suffix=gpg
+    if [[ -n $key ]] && grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$key"; then suffix=asc; fi
+    if [[ -n $key ]]; then keyring="/etc/apt/keyrings/$name.$suffix"; fi
+    if [[ $state == absent ]]; then
+      pallet_remove_file "$list"
+      pallet_remove_file "/etc/apt/keyrings/$name.asc"
+      pallet_remove_file "/etc/apt/keyrings/$name.gpg"
+    else
+      if [[ -z $url ]]; then pallet_fail "package-source: this node uses apt; '$name' needs 'url'"; fi
+      if ((${#suites[@]} == 0)); then suites=("$(pallet_os_codename)"); fi
+      if ((${#components[@]} == 0)); then components=(main); fi
+      local suite options=''
+      if [[ -n $keyring ]]; then options="[signed-by=$keyring] "; fi
+      for suite in "${suites[@]}"; do
+        printf 'deb %s%s %s %s\n' "$options" "$url" "$suite" "${components[*]}" >>"$desired"
+      done
+      if [[ -n $keyring ]]; then
+        if [[ ! -d /etc/apt/keyrings ]] && ! pallet_checking; then install -d -m 0755 /etc/apt/keyrings; fi
+        pallet_converge_file "$key" "$keyring" --mode 0644
+      fi
+      pallet_converge_file "$desired" "$list" --mode 0644
+    fi
+    if [[ $PALLET_STATUS == changed ]]; then : >"$PALLET_STATE_DIR/apt-lists-stale"; fi
+  else
+    local repo="/etc/yum.repos.d/$name.repo"
+    if [[ $state == absent ]]; then
+      pallet_remove_file "$repo"
+      return 0
+    fi
+    if [[ -z $baseurl ]]; then pallet_fail "package-source: this node uses $PALLET_PKG; '$name' needs 'baseurl'"; fi
+    {
+      printf '[%s]\nname=%s\nbaseurl=%s\nenabled=1\n' "$name" "$name" "$baseurl"
+      if [[ -n $gpgkey ]]; then printf 'gpgcheck=1\ngpgkey=%s\n' "$gpgkey"; else printf 'gpgcheck=0\n'; fi
+    } >"$desired"
+    pallet_converge_file "$desired" "$repo" --mode 0644
+  fi
+}
+
+# pallet_os_codename: VERSION_CODENAME of /etc/os-release.
+pallet_os_codename() {
+  local key value
+  while IFS='=' read -r key value; do
+    if [[ $key == VERSION_CODENAME ]]; then value=${value#[\"\']}; printf '%s' "${value%[\"\']}"; return 0; fi
+  done </etc/os-release
+  pallet_fail "package-source: the node's /etc/os-release has no VERSION_CODENAME; set 'suites'"
+}
+
+# pallet_package_manager [--update true] [--cache-valid-time SECONDS] [--proxy URL]
+pallet_package_manager() {
+  local update=false valid=3600 proxy=''
+  while (($#)); do
+    case $1 in
+      --update) update=$2; shift 2 ;;
+      --cache-valid-time) valid=$2; shift 2 ;;
+      --proxy) proxy=$2; shift 2 ;;
+      *) pallet_fail "package-manager: unknown option '$1'" ;;
+    esac
+  done
+  pallet_pkg_detect
+  if [[ -n $proxy ]]; then
+    local desired
+    desired=$(pallet_work_file)
+    if [[ $PALLET_PKG == apt ]]; then
+      printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$desired"
+      pallet_converge_file "$desired" /etc/apt/apt.conf.d/01pallet-proxy --mode 0644
+    else
+      local conf=/etc/dnf/dnf.conf
+      if [[ $PALLET_PKG == yum ]]; then conf=/etc/yum.conf; fi
+      if [[ ! -f $conf ]]; then printf '[main]\n' >"$conf"; fi
+      grep -v '^proxy=' "$conf" >"$desired" || true
+      printf 'proxy=%s\n' "$proxy" >>"$desired"
+      if grep -qx "proxy=$proxy" "$conf" && (($(grep -c '^proxy=' "$conf") == 1)); then cp -- "$conf" "$desired"; fi
+      pallet_converge_file "$desired" "$conf"
+    fi
+  fi
+  if [[ $update == true ]]; then
+    local stamp=$PALLET_STATE_DIR/$PALLET_PKG-lists-updated now age
+    now=$(date +%s)
+    age=$valid
+    if [[ -e $stamp ]]; then age=$((now - $(stat -c %Y -- "$stamp"))); else age=$((valid + 1)); fi
+    if [[ -e $PALLET_STATE_DIR/apt-lists-stale ]] || ((age > valid)); then
+      pallet_changed
+      if pallet_checking; then pallet_emit "diff package lists would be refreshed"; return 0; fi
+      if [[ $PALLET_PKG == apt ]]; then pallet_apt_update; else "$PALLET_PKG" -q -y makecache >&2; : >"$stamp"; fi
+    fi
+  fi
+}
+
+# pallet_group --name NAME [--gid GID] [--system true] [--state present|absent]
+pallet_group() {
+  local name='' gid='' system=false state=present current
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --gid) gid=$2; shift 2 ;;
+      --system) system=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "group: unknown option '$1'" ;;
+    esac
+  done
+  current=$(getent group "$name" || true)
+  if [[ $state == absent ]]; then
+    if [[ -n $current ]]; then
+      pallet_changed
+      if pallet_checking; then pallet_emit "diff group $name would be removed"; return 0; fi
+      groupdel "$name"
+    fi
+    return 0
+  fi
+  if [[ -z $current ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff group $name would be created"; return 0; fi
+    local -a args=()
+    if [[ -n $gid ]]; then args+=(--gid "$gid"); fi
+    if [[ $system == true ]]; then args+=(--system); fi
+    groupadd "${args[@]}" "$name"
+    return 0
+  fi
+  local current_gid
+  current_gid=$(cut -d: -f3 <<<"$current")
+  if [[ -n $gid && $gid != "$current_gid" ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff group $name: gid $current_gid -> $gid"; return 0; fi
+    groupmod --gid "$gid" "$name"
+  fi
+}
+
+# pallet_user --name NAME [--uid UID] [--group GROUP] [--groups G]... [--shell PATH] [--home PATH]
+#             [--system true] [--state present|absent]
+pallet_user() {
+  local name='' uid='' group='' shell='' home='' system=false state=present groups_set=0 current
+  local -a groups=()
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --uid) uid=$2; shift 2 ;;
+      --group) group=$2; shift 2 ;;
+      --groups) groups+=("$2"); groups_set=1; shift 2 ;;
+      --shell) shell=$2; shift 2 ;;
+      --home) home=$2; shift 2 ;;
+      --system) system=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "user: unknown option '$1'" ;;
+    esac
+  done
+  current=$(getent passwd "$name" || true)
+  if [[ $state == absent ]]; then
+    if [[ -n $current ]]; then
+      pallet_changed
+      if pallet_checking; then pallet_emit "diff user $name would be removed"; return 0; fi
+      userdel "$name"
+    fi
+    return 0
+  fi
+  local joined
+  joined=$(IFS=,; printf '%s' "${groups[*]}")
+  if [[ -z $current ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff user $name would be created"; return 0; fi
+    local -a args=()
+    if [[ -n $uid ]]; then args+=(--uid "$uid"); fi
+    if [[ -n $group ]]; then args+=(--gid "$group"); fi
+    if ((groups_set)) && [[ -n $joined ]]; then args+=(--groups "$joined"); fi
+    if [[ -n $shell ]]; then args+=(--shell "$shell"); fi
+    if [[ -n $home ]]; then args+=(--home-dir "$home"); fi
+    if [[ $system == true ]]; then args+=(--system); else args+=(--create-home); fi
+    useradd "${args[@]}" "$name"
+    return 0
+  fi
+  local current_uid current_gid current_home current_shell want_gid current_groups want_groups
+  IFS=: read -r _ _ current_uid current_gid _ current_home current_shell <<<"$current"
+  local -a args=() changes=()
+  if [[ -n $uid && $uid != "$current_uid" ]]; then args+=(--uid "$uid"); changes+=("uid $current_uid -> $uid"); fi
+  if [[ -n $group ]]; then
+    want_gid=$group
+    if [[ ! $group =~ ^[0-9]+$ ]]; then want_gid=$(getent group "$group" | cut -d: -f3); fi
+    if [[ $want_gid != "$current_gid" ]]; then args+=(--gid "$group"); changes+=("group $current_gid -> $group"); fi
+  fi
+  if ((groups_set)); then
+    current_groups=$(id -Gn "$name" | tr ' ' '\n' | grep -vxF -- "$(id -gn "$name")" | sort -u | paste -sd, -)
+    want_groups=$(printf '%s\n' "${groups[@]}" | sort -u | paste -sd, -)
+    if [[ $current_groups != "$want_groups" ]]; then
+      args+=(--groups "$joined")
+      changes+=("groups ${current_groups:-none} -> ${want_groups:-none}")
+    fi
+  fi
+  if [[ -n $shell && $shell != "$current_shell" ]]; then args+=(--shell "$shell"); changes+=("shell $current_shell -> $shell"); fi
+  if [[ -n $home && $home != "$current_home" ]]; then args+=(--home "$home"); changes+=("home $current_home -> $home"); fi
+  if ((${#args[@]})); then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff user $name: ${changes[*]}"; return 0; fi
+    usermod "${args[@]}" "$name"
+  fi
+}
+
+# pallet_authorized_key --user USER --key 'TYPE BASE64 [COMMENT]' [--state present|absent]
+# Keys are compared by type and key material; the comment does not matter.
+pallet_authorized_key() {
+  local user='' key='' state=present
+  while (($#)); do
+    case $1 in
+      --user) user=$2; shift 2 ;;
+      --key) key=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "authorized-key: unknown option '$1'" ;;
+    esac
+  done
+  local entry home gid
+  entry=$(getent passwd "$user" || true)
+  if [[ -z $entry ]]; then
+    if pallet_checking; then pallet_changed; pallet_emit "diff authorized key for $user (user does not exist yet)"; return 0; fi
+    pallet_fail "authorized-key: user '$user' does not exist"
+  fi
+  IFS=: read -r _ _ _ gid _ home _ <<<"$entry"
+  local file=$home/.ssh/authorized_keys desired
+  local -a words
+  read -r -a words <<<"$key"
+  local body="${words[0]} ${words[1]}"
+  desired=$(pallet_work_file)
+  if [[ -f $file ]]; then
+    # shellcheck disable=SC2016 # awk program, not a shell expansion
+    PALLET_BODY=$body awk '{ split($0, w, " "); if (w[1] " " w[2] == ENVIRON["PALLET_BODY"]) next; print }' "$file" >"$desired"
+    if [[ $state == present ]] && grep -qF -- "$body" "$file"; then cp -- "$file" "$desired"; fi
+  fi
+  if [[ $state == present ]] && ! grep -qF -- "$body" "$desired"; then printf '%s\n' "$key" >>"$desired"; fi
+  if [[ ! -f $file && $state == absent ]]; then return 0; fi
+  if [[ ! -d $home/.ssh ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff $home/.ssh would be created"; return 0; fi
+    install -d -m 0700 -o "$user" -g "$gid" -- "$home/.ssh"
+  fi
+  pallet_converge_file "$desired" "$file" --owner "$user" --group "$gid" --mode 0600
+}
+
+# pallet_service --name NAME [--state started|stopped|restarted|reloaded] [--enabled true|false]
+# Uses systemctl where systemd runs, otherwise the service command (and update-rc.d).
+pallet_service() {
+  local name='' state='' enabled=''
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      --enabled) enabled=$2; shift 2 ;;
+      *) pallet_fail "service: unknown option '$1'" ;;
+    esac
+  done
+  local systemd=0
+  if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then systemd=1; fi
+  if ((!systemd)) && [[ ! -x /etc/init.d/$name ]] && ! command -v service >/dev/null; then
+    pallet_fail "service: no systemd and no service command on this node"
+  fi
+  if [[ -n $enabled ]]; then
+    local now=false
+    if ((systemd)); then
+      if systemctl -q is-enabled -- "$name" 2>/dev/null; then now=true; fi
+    elif compgen -G "/etc/rc[2345].d/S[0-9][0-9]$name" >/dev/null; then
+      now=true
+    fi
+    if [[ $now != "$enabled" ]]; then
+      pallet_changed
+      if pallet_checking; then
+        pallet_emit "diff service $name would be $([[ $enabled == true ]] && echo enabled || echo disabled) at boot"
+      elif ((systemd)); then
+        systemctl -q "$([[ $enabled == true ]] && echo enable || echo disable)" -- "$name" >&2
+      elif command -v update-rc.d >/dev/null; then
+        update-rc.d "$name" defaults >&2
+        update-rc.d "$name" "$([[ $enabled == true ]] && echo enable || echo disable)" >&2
+      elif command -v chkconfig >/dev/null; then
+        chkconfig "$name" "$([[ $enabled == true ]] && echo on || echo off)" >&2
+      else
+        pallet_fail "service: cannot change whether $name starts at boot on this node"
+      fi
+    fi
+  fi
+  [[ -n $state ]] || return 0
+  local running=false
+  if ((systemd)); then
+    if systemctl -q is-active -- "$name"; then running=true; fi
+  elif service "$name" status >/dev/null 2>&1; then
+    running=true
+  fi
+  local action=''
+  case $state in
+    started) if [[ $running == false ]]; then action=start; fi ;;
+    stopped) if [[ $running == true ]]; then action=stop; fi ;;
+    restarted) action=restart ;;
+    reloaded) if [[ $running == true ]]; then action=reload; else action=start; fi ;;
+  esac
+  [[ -n $action ]] || return 0
+  pallet_changed
+  if pallet_checking; then pallet_emit "diff service $name would $action"; return 0; fi
+  if ((systemd)); then
+    systemctl "$action" -- "$name" >&2
+  else
+    service "$name" "$action" >&2
+  fi
+}
+
+# pallet_sysctl --name NAME --value VALUE: set a kernel parameter now and in
+# /etc/sysctl.d/60-pallet-NAME.conf for the next boot.
+pallet_sysctl() {
+  local name='' value=''
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --value) value=$2; shift 2 ;;
+      *) pallet_fail "sysctl: unknown option '$1'" ;;
+    esac
+  done
+  local desired file="/etc/sysctl.d/60-pallet-${name//\//.}.conf" live
+  desired=$(pallet_work_file)
+  printf '%s = %s\n' "$name" "$value" >"$desired"
+  if [[ ! -d /etc/sysctl.d ]] && ! pallet_checking; then install -d -m 0755 /etc/sysctl.d; fi
+  pallet_converge_file "$desired" "$file" --mode 0644
+  live=$(sysctl -n -- "$name" 2>/dev/null) || pallet_fail "sysctl: the kernel has no parameter '$name'"
+  live=${live//$'\t'/ }
+  if [[ $live != "$value" ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff sysctl $name: $live -> $value"; return 0; fi
+    sysctl -q -w -- "$name=$value" >&2
+  fi
+}
+
+# pallet_cron --name NAME --schedule 'M H DOM MON DOW' --command CMD [--user USER]
+#             [--state present|absent]: a job in /etc/cron.d/pallet-NAME.
+pallet_cron() {
+  local name='' schedule='' command='' user=root state=present
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --schedule) schedule=$2; shift 2 ;;
+      --command) command=$2; shift 2 ;;
+      --user) user=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "cron: unknown option '$1'" ;;
+    esac
+  done
+  local file="/etc/cron.d/pallet-${name//./-}" desired
+  if [[ $state == absent ]]; then
+    pallet_remove_file "$file"
+    return 0
+  fi
+  desired=$(pallet_work_file)
+  {
+    printf '# Managed by pallet: cron job %s\n' "$name"
+    printf 'SHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'
+    printf '%s %s %s\n' "$schedule" "$user" "$command"
+  } >"$desired"
+  if [[ ! -d /etc/cron.d ]] && ! pallet_checking; then install -d -m 0755 /etc/cron.d; fi
+  pallet_converge_file "$desired" "$file" --owner root --group root --mode 0644
 }

@@ -88,12 +88,13 @@ struct ResolutionTests {
             """)
         #expect(errors.isEmpty)
         let step = try #require(plan?.groups.first?.bundles.first?.steps.first)
-        guard case .file(let file) = step.action, case .text(let content)? = file.content else {
-            Issue.record("expected a file step with text content")
+        guard case .text(let path)? = step.option("path"), case .payload(let content, let render)? = step.option("content") else {
+            Issue.record("expected a file step with a path and a content payload")
             return
         }
-        #expect(file.path.literalText == "/etc/from-a-from-b-from-group")
-        #expect(content.pieces == [.runtime(.nodeName), .literal("@g")])
+        #expect(path.literalText == "/etc/from-a-from-b-from-group")
+        #expect(content == Array("{{ node.name }}@g".utf8))
+        #expect(render)
     }
 
     @Test("an undefined variable is a located error")

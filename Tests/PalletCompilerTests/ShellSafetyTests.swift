@@ -96,7 +96,8 @@ struct ShellSafetyTests {
                     - exec: {script: "true"}
             """])
         let script = try #require(tree?.text("groups/g/configure/run.sh"))
-        #expect(script.contains("# 1/2 packages · specs/main.yaml:11:11\npallet_step 1 'packages' 'curl'\npallet_packages 'present' 'curl'\npallet_step_end"))
+        #expect(script.contains("# 1/2 packages · specs/main.yaml:11:11\npallet_step 1 'packages' 'curl'\n"
+            + "# specs/main.yaml:11:11 packages present\npallet_packages_add 'present' 'curl'\npallet_packages_apply\npallet_step_end"))
         #expect(script.contains("# 2/2 exec · specs/main.yaml:12:11\npallet_step 2 'exec' 'true'\npallet_exec <<'PALLET_SCRIPT'\ntrue\nPALLET_SCRIPT\npallet_step_end"))
     }
 }

@@ -44,18 +44,23 @@ public enum ProcessRunner {
         process.standardError = errPipe
         process.standardInput = inPipe
         try process.run()
-        if let stdin { inPipe.fileHandleForWriting.write(Data(stdin)) }
-        try inPipe.fileHandleForWriting.close()
-        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        let errBox = DataBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        // Feed standard input and read standard error on their own threads (not the shared
+        // dispatch pool, which parallel tests can exhaust), so no pipe ever blocks the child.
+        let writer = inPipe.fileHandleForWriting
+        let writing = Thread {
+            if let stdin { writer.write(Data(stdin)) }
+            try? writer.close()
         }
+        let errBox = DataBox()
+        let errReader = errPipe.fileHandleForReading
+        let reading = Thread {
+            errBox.data = errReader.readDataToEndOfFile()
+            errBox.done.signal()
+        }
+        writing.start()
+        reading.start()
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
+        errBox.done.wait()
         process.waitUntilExit()
         let status = process.terminationReason == .uncaughtSignal
             ? 128 + process.terminationStatus : process.terminationStatus
@@ -70,4 +75,5 @@ public enum ProcessRunner {
 /// A mutable box that lets a background reader hand its bytes back.
 private final class DataBox: @unchecked Sendable {
     var data = Data()
+    let done = DispatchSemaphore(value: 0)
 }

@@ -110,10 +110,6 @@ public struct BundleEmitter {
     }
 
     func emitAction(_ step: PlanStep, into script: inout StepScript) {
-        switch step.action {
-        case .exec(let exec): ExecEmitter.emit(exec, into: &script)
-        case .file(let file): FileEmitter.emit(file, into: &script)
-        case .packages(let packages): PackagesEmitter.emit(packages, into: &script)
-        }
+        ActionEmitter.emit(step, into: &script)
     }
 }

@@ -11,16 +11,16 @@ struct StepScript {
     /// The prefix for this step's payload names, such as `files/3` or `files/h-reload-1`.
     let payloadPrefix: String
 
-    /// Adds a payload named after `path`'s last component and returns its bundle path.
-    mutating func addPayload(_ text: String, namedAfter path: ShellText) -> String {
-        let base = path.templateText.split(separator: "/").last.map(String.init) ?? "content"
+    /// Adds a payload named after `base` (made safe as a file name) and returns its bundle path.
+    mutating func addPayload(_ bytes: [UInt8], named base: String) -> String {
         var safe = String(base.unicodeScalars.map { scalar -> Character in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
                 ? Character(scalar) : "_"
         })
         if safe.count > 40 { safe = String(safe.prefix(40)) }
+        if safe.isEmpty || safe.hasPrefix(".") { safe = "_" + safe }
         let name = "\(payloadPrefix)-\(safe)"
-        payloads.append(BundleFile(path: name, bytes: Array(text.utf8)))
+        payloads.append(BundleFile(path: name, bytes: bytes))
         return name
     }
 }

@@ -8,10 +8,15 @@ public struct PlanStep: Sendable {
     public var keyword: String
     /// A one-line summary for status lines, such as `/etc/motd`.
     public var summary: ShellText
-    /// The resolved action.
-    public var action: StepAction
+    /// The resolved options, in the schema's order.
+    public var options: [(key: String, value: ResolvedValue)]
     /// The handlers to notify when the step changes something.
     public var notify: [String]
     /// The OS families the step is limited to; empty means every node.
     public var osFamilies: [String]
+
+    /// The value of option `key`.
+    public func option(_ key: String) -> ResolvedValue? {
+        options.first { $0.key == key }?.value
+    }
 }

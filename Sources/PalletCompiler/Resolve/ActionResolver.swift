@@ -1,67 +1,115 @@
 import PalletSpec
 
-/// Turns a spec action into a plan step, resolving its templates.
+/// Turns a spec action into a plan step, resolving its templates and reading its files.
 struct ActionResolver {
     let scope: VariableScope
 
-    /// Resolves `action`; nil when a template could not be resolved (already reported).
+    var diagnostics: Diagnostics { scope.diagnostics }
+
+    /// Resolves `action`; nil when something could not be resolved (already reported).
     func resolve(_ action: Action) -> PlanStep? {
-        let resolved: (StepAction, ShellText)?
-        switch action.kind {
-        case .exec(let exec): resolved = resolveExec(exec)
-        case .file(let file): resolved = resolveFile(file)
-        case .packages(let packages): resolved = resolvePackages(packages)
+        guard let schema = action.schema else { return nil }
+        var options: [(key: String, value: ResolvedValue)] = []
+        var ok = true
+        let actionVars = action.options["vars"].flatMap { value -> [Variable]? in
+            if case .vars(let vars) = value { return vars }
+            return nil
+        } ?? []
+        for spec in schema.options {
+            guard let value = action.options[spec.key] else { continue }
+            if case .vars = value { continue }
+            if let resolved = resolve(value, spec: spec, keyword: action.keyword, actionVars: actionVars) {
+                options.append((spec.key, resolved))
+            } else {
+                ok = false
+            }
         }
-        guard let (stepAction, summary) = resolved else { return nil }
         let name = action.name.flatMap(scope.resolve)
+        guard ok, action.name == nil || name != nil else { return nil }
+        if action.keyword == "packages" || action.keyword == "package" {
+            guard case .list(let names)? = options.first(where: { $0.key == "names" || $0.key == "name" })?.value else { return nil }
+            if !names.allSatisfy({ checkPackage($0, at: action.location) }) { return nil }
+        }
         return PlanStep(
             origin: action.location,
-            keyword: action.kind.keyword,
-            summary: name ?? summary,
-            action: stepAction,
+            keyword: action.keyword,
+            summary: name ?? summary(of: options, schema: schema),
+            options: options,
             notify: action.notify.map(\.value),
             osFamilies: action.when?.osFamilies.map(\.value) ?? []
         )
     }
 
-    func resolveExec(_ exec: ExecAction) -> (StepAction, ShellText)? {
-        let script = scope.resolve(exec.script)
-        let interpreter = scope.resolve(optional: exec.interpreter)
-        let creates = scope.resolve(optional: exec.creates)
-        let unless = scope.resolve(optional: exec.unless)
-        let onlyIf = scope.resolve(optional: exec.onlyIf)
-        var environment: [(name: String, value: StepValue)] = []
-        for (name, value) in exec.environment {
-            if let resolved = scope.resolve(value) { environment.append((name.value, resolved)) }
+    func resolve(_ value: OptionValue, spec: OptionSpec, keyword: String, actionVars: [Variable]) -> ResolvedValue? {
+        switch value {
+        case .text(let template):
+            return scope.resolve(template).map(ResolvedValue.text)
+        case .list(let templates):
+            let texts = templates.compactMap(scope.resolve)
+            return texts.count == templates.count ? .list(texts) : nil
+        case .integer(let number):
+            return .integer(number.value)
+        case .boolean(let flag):
+            return .boolean(flag.value)
+        case .environment(let pairs):
+            var environment: [(name: String, value: StepValue)] = []
+            for (name, source) in pairs {
+                guard let resolved = scope.resolve(source) else { return nil }
+                environment.append((name.value, resolved))
+            }
+            return .environment(environment)
+        case .content(let source):
+            switch source {
+            case .secret(let reference): return .secret(reference)
+            case .text(let template):
+                guard let text = scope.resolve(template) else { return nil }
+                return .payload(Array(text.templateText.utf8), render: text.hasRuntimeValues)
+            }
+        case .localFile(let file, let location):
+            guard spec.key == "template" else { return .payload(file.bytes, render: false) }
+            guard let source = String(validating: file.bytes, as: UTF8.self) else {
+                diagnostics.error(location, "template '\(file.path)' is not UTF-8 text")
+                return nil
+            }
+            let fileLocation = SourceLocation(file: file.path, line: 1, column: 1)
+            guard let template = Template.parse(source, at: fileLocation, diagnostics: diagnostics) else { return nil }
+            let local = VariableScope(variables: scope.variables.merging(Dictionary(actionVars.map { ($0.name.value, $0) }) { $1 }) { $1 },
+                                      group: scope.group, diagnostics: diagnostics)
+            guard let text = local.resolve(template) else { return nil }
+            return .payload(Array(text.templateText.utf8), render: text.hasRuntimeValues)
+        case .vars:
+            return nil
         }
-        guard let script, exec.interpreter == nil || interpreter != nil, exec.creates == nil || creates != nil,
-              exec.unless == nil || unless != nil, exec.onlyIf == nil || onlyIf != nil,
-              environment.count == exec.environment.count else { return nil }
-        let step = ExecStep(script: script, interpreter: interpreter ?? ShellText(literal: "bash"), creates: creates,
-                            unless: unless, onlyIf: onlyIf, environment: environment)
-        return (.exec(step), Self.firstLine(of: script))
     }
 
-    func resolveFile(_ file: FileAction) -> (StepAction, ShellText)? {
-        let path = scope.resolve(file.path)
-        let content = file.content.flatMap(scope.resolve)
-        let owner = scope.resolve(optional: file.owner)
-        let group = scope.resolve(optional: file.group)
-        guard let path, file.content == nil || content != nil, file.owner == nil || owner != nil,
-              file.group == nil || group != nil else { return nil }
-        let step = FileStep(path: path, content: content, owner: owner, group: group, mode: file.mode?.value, state: file.state)
-        return (.file(step), path)
+    /// Package names must be valid once their variables are filled in, and cannot hold node values.
+    func checkPackage(_ name: ShellText, at location: SourceLocation) -> Bool {
+        guard let literal = name.literalText else {
+            diagnostics.error(location, "a package name cannot use node values such as {{ node.name }}")
+            return false
+        }
+        guard NameRules.isValidPackage(literal) else {
+            diagnostics.error(location, "'\(literal.debugEscaped)' is not a valid package name")
+            return false
+        }
+        return true
     }
 
-    func resolvePackages(_ packages: PackagesAction) -> (StepAction, ShellText)? {
-        let names = packages.names.compactMap(scope.resolve)
-        guard names.count == packages.names.count else { return nil }
-        var summary: [ShellText.Piece] = []
-        for (index, name) in names.enumerated() {
-            if index > 0 { summary.append(.literal(" ")) }
-            summary += name.pieces
+    /// The step's summary: its summary option's value, shortened to one line.
+    func summary(of options: [(key: String, value: ResolvedValue)], schema: ActionSchema) -> ShellText {
+        switch options.first(where: { $0.key == schema.summaryOption })?.value {
+        case .text(let text)?:
+            return schema.option(schema.summaryOption)?.kind == .script ? Self.firstLine(of: text) : text
+        case .list(let texts)?:
+            var pieces: [ShellText.Piece] = []
+            for (index, text) in texts.enumerated() {
+                if index > 0 { pieces.append(.literal(" ")) }
+                pieces += text.pieces
+            }
+            return ShellText(pieces)
+        default:
+            return ShellText(literal: "")
         }
-        return (.packages(PackagesStep(names: names, state: packages.state)), ShellText(summary))
     }
 
     /// The first non-empty line of a script, shortened, as its summary.

@@ -39,7 +39,7 @@ struct PhaseAssembler {
                 link.body.phases.contains { Self.slot(of: $0.name.value).base == phase }
             }
             guard hasContribution || phase == "configure" else { continue }
-            let steps = actions.compactMap(resolver.resolve)
+            let steps = PackageTransaction.collapse(actions.compactMap(resolver.resolve))
             checkNotify(actions, handlers: handlers)
             let notified = Set(steps.flatMap(\.notify))
             let handlerPlans = handlers.filter { notified.contains($0.name.value) }.map { handler in

@@ -1,16 +1,8 @@
-/// Decodes one list item of a phase or handler into an ``Action``.
+/// Decodes one list item of a phase or handler into an ``Action``, checking it against the
+/// action's schema in ``ActionCatalog``.
 struct ActionDecoder {
     let reader: FieldReader
-
-    /// The keys every action may carry beside its action key.
-    static let commonKeys = ["name", "notify", "when"]
-    /// The action keys this version implements.
-    static let actionKeys = ["exec", "file", "packages", "package"]
-    /// Action keys of the spec language that this version does not implement yet.
-    static let plannedKeys = [
-        "package-source", "package-manager", "directory", "link", "line", "user", "group", "authorized-key",
-        "service", "sysctl", "cron", "crate",
-    ]
+    let files: LocalFiles
 
     var diagnostics: Diagnostics { reader.diagnostics }
 
@@ -26,43 +18,172 @@ struct ActionDecoder {
             diagnostics.error(node.location, "an action in \(context) must be a mapping such as '- exec: ...', found \(node.kindDescription)")
             return nil
         }
+        let keywords = ActionCatalog.all.map(\.keyword)
         var actionPairs: [YAMLPair] = []
         for pair in pairs {
             guard case .scalar(let key, _) = pair.key.content else { continue }
-            if Self.commonKeys.contains(key) { continue }
-            if Self.actionKeys.contains(key) {
+            if ActionCatalog.commonKeys.contains(key) { continue }
+            if keywords.contains(key) {
                 actionPairs.append(pair)
-            } else if Self.plannedKeys.contains(key) {
-                diagnostics.error(pair.key.location, "action '\(key)' is part of the spec language but not available in this version of pallet")
-                return nil
             } else {
-                let hint = Suggestion.hint(for: key, in: Self.actionKeys + Self.commonKeys + Self.plannedKeys)
-                diagnostics.error(pair.key.location, "unknown action '\(key)' in \(context)\(hint)")
+                let hint = Suggestion.hint(for: key, in: keywords + ActionCatalog.commonKeys + ["crate"])
+                let message = key == "crate" ? "crates are not available in this version of pallet" : "unknown action '\(key)' in \(context)\(hint)"
+                diagnostics.error(pair.key.location, message)
                 return nil
             }
         }
-        guard let actionPair = actionPairs.first else {
-            diagnostics.error(node.location, "an action needs exactly one action key (\(Self.actionKeys.joined(separator: ", "))), found none")
+        guard let actionPair = actionPairs.first, case .scalar(let keyword, _) = actionPair.key.content,
+              let schema = ActionCatalog.schema(keyword) else {
+            diagnostics.error(node.location, "an action needs exactly one action key (\(keywords.joined(separator: ", "))), found none")
             return nil
         }
         if actionPairs.count > 1 {
-            let second = actionPairs[1]
-            diagnostics.error(second.key.location, "an action needs exactly one action key, found a second one here")
+            diagnostics.error(actionPairs[1].key.location, "an action needs exactly one action key, found a second one here")
             return nil
         }
-        guard let fields = reader.fields(node, allowed: Self.commonKeys + Self.actionKeys, context: "an action") else { return nil }
-        guard case .scalar(let keyword, _) = actionPair.key.content else { return nil }
-        let kind: ActionKind?
-        switch keyword {
-        case "exec": kind = decodeExec(actionPair.value).map(ActionKind.exec)
-        case "file": kind = decodeFile(actionPair.value).map(ActionKind.file)
-        default: kind = decodePackages(actionPair.value, keyword: keyword).map(ActionKind.packages)
-        }
+        guard let fields = reader.fields(node, allowed: ActionCatalog.commonKeys + [keyword], context: "an action") else { return nil }
+        let options = decodeOptions(actionPair.value, schema: schema)
         let name = fields["name"].flatMap { reader.template($0, context: "an action's 'name'") }
         let notify = fields["notify"].flatMap { reader.nameList($0, context: "'notify'") } ?? []
         let when = fields["when"].flatMap(decodeWhen)
-        guard let kind else { return nil }
-        return Action(kind: kind, name: name, notify: notify, when: when, location: node.location)
+        guard let options else { return nil }
+        return Action(keyword: keyword, options: options, name: name, notify: notify, when: when, location: node.location)
+    }
+
+    /// Decodes the action's value: its short form or its mapping of options.
+    func decodeOptions(_ node: YAMLNode, schema: ActionSchema) -> ActionOptions? {
+        var options = ActionOptions(location: node.location)
+        let isMapping: Bool
+        if case .mapping = node.content { isMapping = true } else { isMapping = false }
+        if !isMapping, !node.isNull, case .option(let key) = schema.shorthand, let spec = schema.option(key) {
+            guard let value = decodeValue(node, spec: spec) else { return nil }
+            options.values[key] = value
+            options.keyLocations[key] = node.location
+        } else {
+            let context = "'\(schema.keyword)'"
+            guard let fields = reader.fields(node, allowed: schema.options.map(\.key), context: context) else { return nil }
+            var ok = true
+            for (key, value) in fields.pairs {
+                guard let spec = schema.option(key.value) else { continue }
+                options.keyLocations[key.value] = key.location
+                if let decoded = decodeValue(value, spec: spec) {
+                    options.values[key.value] = decoded
+                } else {
+                    ok = false
+                }
+            }
+            for spec in schema.options where spec.required && fields[spec.key] == nil {
+                diagnostics.error(node.location, "\(context) needs '\(spec.key)'")
+                ok = false
+            }
+            guard ok else { return nil }
+        }
+        let errorsBefore = diagnostics.errorCount
+        schema.validate(options, diagnostics)
+        return diagnostics.errorCount == errorsBefore ? options : nil
+    }
+
+    /// Decodes one option value according to its kind.
+    func decodeValue(_ node: YAMLNode, spec: OptionSpec) -> OptionValue? {
+        let context = "'\(spec.key)'"
+        switch spec.kind {
+        case .text, .regex, .script:
+            return reader.template(node, context: context).map(OptionValue.text)
+        case .path:
+            return absolutePath(node, context: context).map(OptionValue.text)
+        case .account:
+            return account(node, context: context).map(OptionValue.text)
+        case .name:
+            return reader.name(node, context: context).map { .text(Template.literal($0.value, at: $0.location)) }
+        case .mode:
+            guard let text = reader.string(node, context: context) else { return nil }
+            guard NameRules.isValidMode(text.value) else {
+                diagnostics.error(node.location, "\(context) must be an octal mode such as \"0644\" (quoted), found '\(text.value.debugEscaped)'")
+                return nil
+            }
+            return .text(Template.literal(text.value, at: text.location))
+        case .integer(let range):
+            guard let value = reader.integer(node, context: context) else { return nil }
+            guard range.contains(value.value) else {
+                diagnostics.error(node.location, "\(context) must be between \(range.lowerBound) and \(range.upperBound), found \(value.value)")
+                return nil
+            }
+            return .integer(value)
+        case .boolean:
+            return reader.boolean(node, context: context).map(OptionValue.boolean)
+        case .choice(let words):
+            return reader.choice(node, words, context: context).map { .text(Template.literal($0.value, at: $0.location)) }
+        case .textList:
+            guard let items = reader.stringList(node, context: context) else { return nil }
+            let templates = items.compactMap { Template.parse($0.value, at: $0.location, diagnostics: diagnostics) }
+            return templates.count == items.count ? .list(templates) : nil
+        case .nameList:
+            guard let items = reader.nameList(node, context: context) else { return nil }
+            return .list(items.map { Template.literal($0.value, at: $0.location) })
+        case .packageList:
+            return packageList(node, context: context)
+        case .environment:
+            return environment(node, context: context)
+        case .content:
+            return valueSource(node, context: context).map(OptionValue.content)
+        case .localFile:
+            guard let path = reader.string(node, context: context), let file = files.load(path, diagnostics: diagnostics) else { return nil }
+            return .localFile(file, node.location)
+        case .vars:
+            guard let fields = reader.fields(node, allowed: nil, context: context) else { return nil }
+            return .vars(fields.pairs.compactMap { name, value in
+                reader.string(value, context: "variable '\(name.value)'").map { Variable(name: name, value: $0) }
+            })
+        case .url:
+            guard let template = reader.template(node, context: context) else { return nil }
+            let text = template.source
+            guard text.hasPrefix("http://") || text.hasPrefix("https://"), !text.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
+                diagnostics.error(node.location, "\(context) must be an http:// or https:// URL without spaces, found '\(text.debugEscaped)'")
+                return nil
+            }
+            return .text(template)
+        case .sha256:
+            guard let text = reader.string(node, context: context) else { return nil }
+            let hex = text.value.lowercased()
+            guard hex.utf8.count == 64, hex.utf8.allSatisfy({ "0123456789abcdef".utf8.contains($0) }) else {
+                diagnostics.error(node.location, "\(context) must be 64 hex digits")
+                return nil
+            }
+            return .text(Template.literal(hex, at: text.location))
+        }
+    }
+
+    func packageList(_ node: YAMLNode, context: String) -> OptionValue? {
+        guard let names = reader.stringList(node, context: "package names") else { return nil }
+        if names.isEmpty {
+            diagnostics.error(node.location, "at least one package name is needed")
+            return nil
+        }
+        var templates: [Template] = []
+        for name in names {
+            guard let template = Template.parse(name.value, at: name.location, diagnostics: diagnostics) else { return nil }
+            if let literal = template.literalText, !NameRules.isValidPackage(literal) {
+                diagnostics.error(name.location, "'\(literal.debugEscaped)' is not a valid package name "
+                    + "(letters, digits, '+', '-', '.', '_', optionally '=version')")
+                return nil
+            }
+            templates.append(template)
+        }
+        return .list(templates)
+    }
+
+    func environment(_ node: YAMLNode, context: String) -> OptionValue? {
+        guard let fields = reader.fields(node, allowed: nil, context: context) else { return nil }
+        var environment: [(name: Located<String>, value: ValueSource)] = []
+        for (name, value) in fields.pairs {
+            guard isEnvironmentName(name.value) else {
+                diagnostics.error(name.location, "'\(name.value.debugEscaped)' is not a valid environment variable name")
+                return nil
+            }
+            guard let source = valueSource(value, context: "environment variable '\(name.value)'") else { return nil }
+            environment.append((name, source))
+        }
+        return .environment(environment)
     }
 
     func decodeWhen(_ node: YAMLNode) -> WhenCondition? {
@@ -77,106 +198,6 @@ struct ActionDecoder {
             diagnostics.error(family.location, "unknown OS family '\(family.value.debugEscaped)'\(hint)")
         }
         return WhenCondition(osFamilies: families, location: node.location)
-    }
-
-    func decodeExec(_ node: YAMLNode) -> ExecAction? {
-        if case .scalar = node.content, !node.isNull {
-            guard let script = reader.template(node, context: "'exec'") else { return nil }
-            return ExecAction(script: script, interpreter: nil, creates: nil, unless: nil, onlyIf: nil, environment: [])
-        }
-        let keys = ["script", "interpreter", "creates", "unless", "only-if", "environment"]
-        guard let fields = reader.fields(node, allowed: keys, context: "'exec'") else { return nil }
-        guard let scriptNode = fields["script"] else {
-            diagnostics.error(node.location, "'exec' needs 'script'")
-            return nil
-        }
-        let script = reader.template(scriptNode, context: "'script'")
-        let interpreter = fields["interpreter"].flatMap { reader.template($0, context: "'interpreter'") }
-        let creates = fields["creates"].flatMap { absolutePath($0, context: "'creates'") }
-        let unless = fields["unless"].flatMap { reader.template($0, context: "'unless'") }
-        let onlyIf = fields["only-if"].flatMap { reader.template($0, context: "'only-if'") }
-        var environment: [(name: Located<String>, value: ValueSource)] = []
-        if let envNode = fields["environment"], let envFields = reader.fields(envNode, allowed: nil, context: "'environment'") {
-            for (name, value) in envFields.pairs {
-                guard isEnvironmentName(name.value) else {
-                    diagnostics.error(name.location, "'\(name.value.debugEscaped)' is not a valid environment variable name")
-                    continue
-                }
-                if let source = valueSource(value, context: "environment variable '\(name.value)'") {
-                    environment.append((name, source))
-                }
-            }
-        }
-        guard let script else { return nil }
-        return ExecAction(script: script, interpreter: interpreter, creates: creates, unless: unless, onlyIf: onlyIf, environment: environment)
-    }
-
-    func decodeFile(_ node: YAMLNode) -> FileAction? {
-        let keys = ["path", "content", "owner", "group", "mode", "state"]
-        guard let fields = reader.fields(node, allowed: keys, context: "'file'") else { return nil }
-        guard let pathNode = fields["path"] else {
-            diagnostics.error(node.location, "'file' needs 'path'")
-            return nil
-        }
-        let path = absolutePath(pathNode, context: "'path'")
-        let content = fields["content"].flatMap { valueSource($0, context: "'content'") }
-        let owner = fields["owner"].flatMap { account($0, context: "'owner'") }
-        let group = fields["group"].flatMap { account($0, context: "'group'") }
-        var mode: Located<String>?
-        if let modeNode = fields["mode"], let text = reader.string(modeNode, context: "'mode'") {
-            if NameRules.isValidMode(text.value) {
-                mode = text
-            } else {
-                diagnostics.error(modeNode.location, "'mode' must be an octal mode such as \"0644\" (quoted), found '\(text.value.debugEscaped)'")
-            }
-        }
-        let state = fields["state"].flatMap { reader.choice($0, FileAction.State.allCases.map(\.rawValue), context: "'state'") }
-            .flatMap { FileAction.State(rawValue: $0.value) } ?? .present
-        if state == .absent, let contentKey = fields.keyLocation("content") {
-            diagnostics.error(contentKey, "'content' makes no sense with state 'absent'")
-        }
-        guard let path else { return nil }
-        return FileAction(path: path, content: content, owner: owner, group: group, mode: mode, state: state)
-    }
-
-    func decodePackages(_ node: YAMLNode, keyword: String) -> PackagesAction? {
-        var namesNode: YAMLNode?
-        var stateNode: YAMLNode?
-        switch node.content {
-        case .sequence:
-            namesNode = node
-        case .scalar where !node.isNull:
-            namesNode = node
-        default:
-            let nameKey = keyword == "package" ? "name" : "names"
-            guard let fields = reader.fields(node, allowed: [nameKey, "state"], context: "'\(keyword)'") else { return nil }
-            namesNode = fields[nameKey]
-            stateNode = fields["state"]
-            if namesNode == nil {
-                diagnostics.error(node.location, "'\(keyword)' needs '\(nameKey)'")
-                return nil
-            }
-        }
-        guard let namesNode, let names = reader.stringList(namesNode, context: "package names") else { return nil }
-        if keyword == "package", names.count != 1 {
-            diagnostics.error(namesNode.location, "'package' takes one name; use 'packages' for a list")
-        }
-        if names.isEmpty {
-            diagnostics.error(namesNode.location, "'\(keyword)' needs at least one package name")
-        }
-        var templates: [Template] = []
-        for name in names {
-            guard let template = Template.parse(name.value, at: name.location, diagnostics: diagnostics) else { continue }
-            if let literal = template.literalText, !NameRules.isValidPackage(literal) {
-                diagnostics.error(name.location, "'\(literal.debugEscaped)' is not a valid package name "
-                    + "(letters, digits, '+', '-', '.', '_', optionally '=version')")
-                continue
-            }
-            templates.append(template)
-        }
-        let state = stateNode.flatMap { reader.choice($0, PackagesAction.State.allCases.map(\.rawValue), context: "'state'") }
-            .flatMap { PackagesAction.State(rawValue: $0.value) } ?? .present
-        return PackagesAction(keyword: keyword, names: templates, state: state)
     }
 
     /// Reads a template that must be an absolute path (checked now when it has no variables).

@@ -2,6 +2,7 @@
 /// reporting names defined twice with both places.
 struct SpecFileDecoder {
     let reader: FieldReader
+    let files: LocalFiles
 
     static let sections = ["admin-user", "services", "nodes", "servers", "groups"]
     static let groupKeys = ["service", "node", "count", "after"] + SpecBodyDecoder.keys
@@ -12,7 +13,7 @@ struct SpecFileDecoder {
     func decode(_ root: YAMLNode, into specs: inout SpecSet) {
         guard let sections = reader.fields(root, allowed: Self.sections, context: "a spec file") else { return }
         let services = ServiceDecoder(reader: reader)
-        let actions = ActionDecoder(reader: reader)
+        let actions = ActionDecoder(reader: reader, files: files)
         let bodies = SpecBodyDecoder(reader: reader, actions: actions)
         let nodeSpecs = NodeSpecDecoder(reader: reader, services: services)
         if let node = sections["admin-user"] {

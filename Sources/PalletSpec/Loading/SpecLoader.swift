@@ -19,7 +19,8 @@ public struct SpecLoader {
     public func load(diagnostics: Diagnostics) -> SpecSet {
         var specs = SpecSet()
         let reader = FieldReader(diagnostics: diagnostics)
-        let decoder = SpecFileDecoder(reader: reader)
+        let files = LocalFiles(projectRoot: projectRoot)
+        let decoder = SpecFileDecoder(reader: reader, files: files)
         let specFiles = Self.yamlFiles(under: join(projectRoot, specsFolder))
         if specFiles.isEmpty {
             diagnostics.error(SourceLocation(file: specsFolder, line: 1, column: 1), "no *.yaml spec files found")
@@ -37,6 +38,9 @@ public struct SpecLoader {
         let hardwareFiles = Set(documents.flatMap { hardwarePatterns(in: $0.root, file: $0.path) }.flatMap(expand))
         for document in documents where !hardwareFiles.contains(document.path) {
             decoder.decode(document.root, into: &specs)
+        }
+        for file in files.read.values where !specs.inputs.contains(where: { $0.path == file.path }) {
+            specs.inputs.append(file)
         }
         loadHardwareFiles(into: &specs, reader: reader)
         ReferenceValidator(specs: specs, diagnostics: diagnostics).validate()

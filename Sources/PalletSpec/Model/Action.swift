@@ -1,7 +1,9 @@
 /// One step of a phase or handler, as written in a spec.
 public struct Action: Sendable {
-    /// The action's kind with its options.
-    public var kind: ActionKind
+    /// The action's key, such as `file`.
+    public var keyword: String
+    /// The action's options, decoded and checked against its schema.
+    public var options: ActionOptions
     /// A human name for the step, shown in status lines.
     public var name: Template?
     /// The handlers to run when this step changes something.
@@ -12,11 +14,16 @@ public struct Action: Sendable {
     public var location: SourceLocation
 
     /// Creates an action.
-    public init(kind: ActionKind, name: Template?, notify: [Located<String>], when: WhenCondition?, location: SourceLocation) {
-        self.kind = kind
+    public init(keyword: String, options: ActionOptions, name: Template?, notify: [Located<String>], when: WhenCondition?,
+                location: SourceLocation) {
+        self.keyword = keyword
+        self.options = options
         self.name = name
         self.notify = notify
         self.when = when
         self.location = location
     }
+
+    /// The action's schema.
+    public var schema: ActionSchema? { ActionCatalog.schema(keyword) }
 }

@@ -9,14 +9,16 @@ PALLET_BUNDLE_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 . "$PALLET_BUNDLE_DIR/lib.sh"
 pallet_begin 'web' 'configure' 6
 
-# 1/6 file · specs/servers.yaml:6:11
-pallet_step 1 'file' '/etc/apt/apt.conf.d/01proxy'
-pallet_file --path '/etc/apt/apt.conf.d/01proxy' --content 'files/1-01proxy' --mode '0644'
+# 1/6 packages · specs/servers.yaml:16:11
+pallet_step 1 'packages' 'curl git ca-certificates'
+# specs/servers.yaml:16:11 packages present
+pallet_packages_add 'present' 'curl' 'git' 'ca-certificates'
+pallet_packages_apply
 pallet_step_end
 
-# 2/6 packages · specs/servers.yaml:16:11
-pallet_step 2 'packages' 'curl git ca-certificates'
-pallet_packages 'present' 'curl' 'git' 'ca-certificates'
+# 2/6 file · specs/servers.yaml:6:11
+pallet_step 2 'file' '/etc/apt/apt.conf.d/01proxy'
+pallet_file --path '/etc/apt/apt.conf.d/01proxy' --content 'files/2-01proxy' --mode '0644'
 pallet_step_end
 
 # 3/6 file · specs/servers.yaml:17:11

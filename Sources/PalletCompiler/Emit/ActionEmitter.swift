@@ -1,0 +1,114 @@
+import PalletSpec
+
+/// Emits the bash lines of one step: a call to the action's runtime function (`pallet_user`
+/// for `user`), each option a flag followed by one single-quoted word.
+///
+/// Scripts become quoted here-documents, contents become payload files of the bundle, secrets
+/// become references the executor fills in, and a phase's package transaction becomes one
+/// `pallet_packages_add` line per package step.
+enum ActionEmitter {
+    /// The runtime function of an action keyword.
+    static func function(for keyword: String) -> String {
+        "pallet_" + keyword.replacingOccurrences(of: "-", with: "_")
+    }
+
+    static func emit(_ step: PlanStep, into script: inout StepScript) {
+        if case .packageSet(let requests)? = step.option("requests") {
+            emitPackages(requests, into: &script)
+            return
+        }
+        var command = ShellCommand(function(for: step.keyword))
+        var hereDocument: String?
+        for (key, value) in step.options {
+            switch value {
+            case .text(let text):
+                if key == "script" {
+                    hereDocument = text.templateText
+                    if text.hasRuntimeValues { command.flag("--render") }
+                } else {
+                    command.option("--" + key, text)
+                }
+            case .list(let texts):
+                for text in texts { command.option("--" + key, text) }
+            case .integer(let number):
+                command.flag("--" + key)
+                command.flag(String(number))
+            case .boolean(let flag):
+                command.flag("--" + key)
+                command.flag(flag ? "true" : "false")
+            case .environment(let pairs):
+                for (name, value) in pairs {
+                    switch value {
+                    case .text(let text):
+                        command.flag("--env")
+                        command.argument(name)
+                        command.argument(text)
+                    case .secret(let reference):
+                        command.flag("--env-secret")
+                        command.argument(name)
+                        command.argument(reference.identifier)
+                        script.secrets.append(reference)
+                    }
+                }
+            case .secret(let reference):
+                command.option("--\(key)-secret", reference.identifier)
+                script.secrets.append(reference)
+            case .payload(let bytes, let render):
+                let flag = ["source", "template", "content"].contains(key) ? "content" : key
+                let name = payloadName(step)
+                command.option("--" + flag, script.addPayload(bytes, named: name))
+                if render { command.flag("--render") }
+            case .packageSet:
+                break
+            }
+        }
+        if let body = hereDocument {
+            let delimiter = hereDocumentDelimiter(for: body)
+            command.flag("<<'\(delimiter)'")
+            script.lines.append(command.line)
+            script.lines.append(body.hasSuffix("\n") ? String(body.dropLast()) : body)
+            script.lines.append(delimiter)
+        } else {
+            script.lines.append(command.line)
+        }
+    }
+
+    /// A readable payload name: the last component of the step's path (or name) option.
+    static func payloadName(_ step: PlanStep) -> String {
+        for key in ["path", "name"] {
+            if case .text(let text)? = step.option(key) {
+                return text.templateText.split(separator: "/").last.map(String.init) ?? key
+            }
+        }
+        return step.keyword
+    }
+
+    static func emitPackages(_ requests: [PackageRequest], into script: inout StepScript) {
+        for request in requests {
+            script.lines.append("# \(ShellQuoting.commentText(request.origin.description)) packages \(request.state)")
+            var command = ShellCommand("pallet_packages_add")
+            command.argument(request.state)
+            for name in request.names { command.argument(name) }
+            if request.osFamilies.isEmpty {
+                script.lines.append(command.line)
+            } else {
+                var condition = ShellCommand("pallet_os_in")
+                for family in request.osFamilies { condition.argument(family) }
+                script.lines.append("if \(condition.line); then \(command.line); fi")
+            }
+        }
+        script.lines.append("pallet_packages_apply")
+    }
+
+    /// A here-document delimiter that no line of `body` equals.
+    static func hereDocumentDelimiter(for body: String) -> String {
+        let lines = Set(body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        var delimiter = "PALLET_SCRIPT"
+        var counter = 1
+        while lines.contains(delimiter) {
+            delimiter = "PALLET_SCRIPT_\(counter)"
+            counter += 1
+        }
+        return delimiter
+    }
+}

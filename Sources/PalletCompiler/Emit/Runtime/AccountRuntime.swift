@@ -1,0 +1,151 @@
+/// The runtime of the `user`, `group` and `authorized-key` actions.
+enum AccountRuntime {
+    /// The bash source of this part of `lib.sh`.
+    static let source = #"""
+# pallet_group --name NAME [--gid GID] [--system true] [--state present|absent]
+pallet_group() {
+  local name='' gid='' system=false state=present current
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --gid) gid=$2; shift 2 ;;
+      --system) system=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "group: unknown option '$1'" ;;
+    esac
+  done
+  current=$(getent group "$name" || true)
+  if [[ $state == absent ]]; then
+    if [[ -n $current ]]; then
+      pallet_changed
+      if pallet_checking; then pallet_emit "diff group $name would be removed"; return 0; fi
+      groupdel "$name"
+    fi
+    return 0
+  fi
+  if [[ -z $current ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff group $name would be created"; return 0; fi
+    local -a args=()
+    if [[ -n $gid ]]; then args+=(--gid "$gid"); fi
+    if [[ $system == true ]]; then args+=(--system); fi
+    groupadd "${args[@]}" "$name"
+    return 0
+  fi
+  local current_gid
+  current_gid=$(cut -d: -f3 <<<"$current")
+  if [[ -n $gid && $gid != "$current_gid" ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff group $name: gid $current_gid -> $gid"; return 0; fi
+    groupmod --gid "$gid" "$name"
+  fi
+}
+
+# pallet_user --name NAME [--uid UID] [--group GROUP] [--groups G]... [--shell PATH] [--home PATH]
+#             [--system true] [--state present|absent]
+pallet_user() {
+  local name='' uid='' group='' shell='' home='' system=false state=present groups_set=0 current
+  local -a groups=()
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --uid) uid=$2; shift 2 ;;
+      --group) group=$2; shift 2 ;;
+      --groups) groups+=("$2"); groups_set=1; shift 2 ;;
+      --shell) shell=$2; shift 2 ;;
+      --home) home=$2; shift 2 ;;
+      --system) system=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "user: unknown option '$1'" ;;
+    esac
+  done
+  current=$(getent passwd "$name" || true)
+  if [[ $state == absent ]]; then
+    if [[ -n $current ]]; then
+      pallet_changed
+      if pallet_checking; then pallet_emit "diff user $name would be removed"; return 0; fi
+      userdel "$name"
+    fi
+    return 0
+  fi
+  local joined
+  joined=$(IFS=,; printf '%s' "${groups[*]}")
+  if [[ -z $current ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff user $name would be created"; return 0; fi
+    local -a args=()
+    if [[ -n $uid ]]; then args+=(--uid "$uid"); fi
+    if [[ -n $group ]]; then args+=(--gid "$group"); fi
+    if ((groups_set)) && [[ -n $joined ]]; then args+=(--groups "$joined"); fi
+    if [[ -n $shell ]]; then args+=(--shell "$shell"); fi
+    if [[ -n $home ]]; then args+=(--home-dir "$home"); fi
+    if [[ $system == true ]]; then args+=(--system); else args+=(--create-home); fi
+    useradd "${args[@]}" "$name"
+    return 0
+  fi
+  local current_uid current_gid current_home current_shell want_gid current_groups want_groups
+  IFS=: read -r _ _ current_uid current_gid _ current_home current_shell <<<"$current"
+  local -a args=() changes=()
+  if [[ -n $uid && $uid != "$current_uid" ]]; then args+=(--uid "$uid"); changes+=("uid $current_uid -> $uid"); fi
+  if [[ -n $group ]]; then
+    want_gid=$group
+    if [[ ! $group =~ ^[0-9]+$ ]]; then want_gid=$(getent group "$group" | cut -d: -f3); fi
+    if [[ $want_gid != "$current_gid" ]]; then args+=(--gid "$group"); changes+=("group $current_gid -> $group"); fi
+  fi
+  if ((groups_set)); then
+    current_groups=$(id -Gn "$name" | tr ' ' '\n' | grep -vxF -- "$(id -gn "$name")" | sort -u | paste -sd, -)
+    want_groups=$(printf '%s\n' "${groups[@]}" | sort -u | paste -sd, -)
+    if [[ $current_groups != "$want_groups" ]]; then
+      args+=(--groups "$joined")
+      changes+=("groups ${current_groups:-none} -> ${want_groups:-none}")
+    fi
+  fi
+  if [[ -n $shell && $shell != "$current_shell" ]]; then args+=(--shell "$shell"); changes+=("shell $current_shell -> $shell"); fi
+  if [[ -n $home && $home != "$current_home" ]]; then args+=(--home "$home"); changes+=("home $current_home -> $home"); fi
+  if ((${#args[@]})); then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff user $name: ${changes[*]}"; return 0; fi
+    usermod "${args[@]}" "$name"
+  fi
+}
+
+# pallet_authorized_key --user USER --key 'TYPE BASE64 [COMMENT]' [--state present|absent]
+# Keys are compared by type and key material; the comment does not matter.
+pallet_authorized_key() {
+  local user='' key='' state=present
+  while (($#)); do
+    case $1 in
+      --user) user=$2; shift 2 ;;
+      --key) key=$2; shift 2 ;;
+      --state) state=$2; shift 2 ;;
+      *) pallet_fail "authorized-key: unknown option '$1'" ;;
+    esac
+  done
+  local entry home gid
+  entry=$(getent passwd "$user" || true)
+  if [[ -z $entry ]]; then
+    if pallet_checking; then pallet_changed; pallet_emit "diff authorized key for $user (user does not exist yet)"; return 0; fi
+    pallet_fail "authorized-key: user '$user' does not exist"
+  fi
+  IFS=: read -r _ _ _ gid _ home _ <<<"$entry"
+  local file=$home/.ssh/authorized_keys desired
+  local -a words
+  read -r -a words <<<"$key"
+  local body="${words[0]} ${words[1]}"
+  desired=$(pallet_work_file)
+  if [[ -f $file ]]; then
+    # shellcheck disable=SC2016 # awk program, not a shell expansion
+    PALLET_BODY=$body awk '{ split($0, w, " "); if (w[1] " " w[2] == ENVIRON["PALLET_BODY"]) next; print }' "$file" >"$desired"
+    if [[ $state == present ]] && grep -qF -- "$body" "$file"; then cp -- "$file" "$desired"; fi
+  fi
+  if [[ $state == present ]] && ! grep -qF -- "$body" "$desired"; then printf '%s\n' "$key" >>"$desired"; fi
+  if [[ ! -f $file && $state == absent ]]; then return 0; fi
+  if [[ ! -d $home/.ssh ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff $home/.ssh would be created"; return 0; fi
+    install -d -m 0700 -o "$user" -g "$gid" -- "$home/.ssh"
+  fi
+  pallet_converge_file "$desired" "$file" --owner "$user" --group "$gid" --mode 0600
+}
+"""#
+}

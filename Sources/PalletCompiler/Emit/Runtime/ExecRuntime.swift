@@ -1,0 +1,50 @@
+/// The runtime of the `exec` action.
+enum ExecRuntime {
+    /// The bash source of this part of `lib.sh`.
+    static let source = #"""
+# pallet_exec [--interpreter CMD] [--creates PATH] [--unless CMD] [--only-if CMD]
+#             [--env NAME VALUE] [--env-secret NAME ID] [--render] <<< SCRIPT
+# Runs the script unless a guard says it is not needed; reports changed when it runs.
+pallet_exec() {
+  local interpreter=bash creates='' unless='' only_if='' render=0 script file status
+  local -a env_names=() env_values=() secret_names=() secret_ids=()
+  while (($#)); do
+    case $1 in
+      --interpreter) interpreter=$2; shift 2 ;;
+      --creates) creates=$2; shift 2 ;;
+      --unless) unless=$2; shift 2 ;;
+      --only-if) only_if=$2; shift 2 ;;
+      --env) env_names+=("$2"); env_values+=("$3"); shift 3 ;;
+      --env-secret) secret_names+=("$2"); secret_ids+=("$3"); shift 3 ;;
+      --render) render=1; shift ;;
+      *) pallet_fail "exec: unknown option '$1'" ;;
+    esac
+  done
+  script=$(cat && printf x)
+  script=${script%x}
+  if [[ -n $creates && ( -e $creates || -L $creates ) ]]; then return 0; fi
+  if [[ -n $unless ]] && pallet_guard "$unless"; then return 0; fi
+  if [[ -n $only_if ]] && ! pallet_guard "$only_if"; then return 0; fi
+  pallet_changed
+  if pallet_checking; then return 0; fi
+  if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
+  file=$(pallet_work_file)
+  printf '%s' "$script" >"$file"
+  local i
+  for i in "${!secret_ids[@]}"; do
+    pallet_require_secret "${secret_ids[$i]}"
+    secret_ids[i]=$PALLET_SECRETS_DIR/${secret_ids[$i]}
+  done
+  status=0
+  (
+    for i in "${!env_names[@]}"; do export "${env_names[$i]}=${env_values[$i]}"; done
+    for i in "${!secret_names[@]}"; do export "${secret_names[$i]}=$(pallet_read_file "${secret_ids[$i]}")"; done
+    exec "$interpreter" "$file" </dev/null >&2
+  ) || status=$?
+  rm -f -- "$file"
+  if ((status != 0)); then
+    pallet_fail "exec: the script exited with status $status"
+  fi
+}
+"""#
+}

@@ -1,0 +1,33 @@
+import PalletSpec
+
+/// An option value with its templates resolved, ready to be emitted.
+public enum ResolvedValue: Sendable {
+    /// Text, quoted when emitted.
+    case text(ShellText)
+    /// A list of texts, emitted as one flag per item.
+    case list([ShellText])
+    /// A whole number.
+    case integer(Int)
+    /// A boolean.
+    case boolean(Bool)
+    /// Environment variables.
+    case environment([(name: String, value: StepValue)])
+    /// A secret delivered at apply time.
+    case secret(SecretReference)
+    /// Bytes shipped in the bundle as a payload file; `render` when they hold node values.
+    case payload([UInt8], render: Bool)
+    /// The package requests of a phase, collapsed into one transaction.
+    case packageSet([PackageRequest])
+}
+
+/// One package step's contribution to a phase's package transaction.
+public struct PackageRequest: Sendable {
+    /// `present`, `absent` or `latest`.
+    public var state: String
+    /// The package names.
+    public var names: [ShellText]
+    /// The OS families the request is limited to; empty means all.
+    public var osFamilies: [String]
+    /// Where the step was written.
+    public var origin: SourceLocation
+}

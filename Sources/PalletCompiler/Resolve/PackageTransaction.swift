@@ -1,0 +1,38 @@
+import PalletSpec
+
+/// Collapses the package steps of a phase into one package-manager transaction, as Pallet's
+/// aggregated `package` action does.
+///
+/// The phase runs `package-manager` steps first, then `package-source` steps, then the one
+/// `packages` transaction, then every other step in declared order.
+enum PackageTransaction {
+    /// The steps of a phase, reordered and collapsed.
+    static func collapse(_ steps: [PlanStep]) -> [PlanStep] {
+        let managers = steps.filter { $0.keyword == "package-manager" }
+        let sources = steps.filter { $0.keyword == "package-source" }
+        let packages = steps.filter { $0.keyword == "packages" || $0.keyword == "package" }
+        let others = steps.filter { !["package-manager", "package-source", "packages", "package"].contains($0.keyword) }
+        guard let first = packages.first else { return managers + sources + others }
+        var requests: [PackageRequest] = []
+        var notify: [String] = []
+        for step in packages {
+            guard case .list(let names)? = step.option("names") ?? step.option("name") else { continue }
+            var state = "present"
+            if case .text(let text)? = step.option("state"), let literal = text.literalText { state = literal }
+            requests.append(PackageRequest(state: state, names: names, osFamilies: step.osFamilies, origin: step.origin))
+            for handler in step.notify where !notify.contains(handler) { notify.append(handler) }
+        }
+        var summary: [ShellText.Piece] = []
+        for request in requests {
+            for name in request.names {
+                if !summary.isEmpty { summary.append(.literal(" ")) }
+                summary += name.pieces
+            }
+        }
+        let merged = PlanStep(
+            origin: first.origin, keyword: "packages", summary: ShellText(summary),
+            options: [("requests", .packageSet(requests))], notify: notify, osFamilies: []
+        )
+        return managers + sources + [merged] + others
+    }
+}

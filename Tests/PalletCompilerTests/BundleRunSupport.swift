@@ -1,0 +1,44 @@
+import Foundation
+import PalletCompiler
+import PalletTestSupport
+
+/// The outcome of running one bundle on a test host.
+struct BundleRun {
+    /// The process result of the run.
+    var result: ProcessResult
+    /// The `::pallet step` and `::pallet handler` lines, without the `::pallet ` prefix.
+    var statusLines: [String] {
+        result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("::pallet step ") || $0.hasPrefix("::pallet handler ") }
+            .map { String($0.dropFirst("::pallet ".count)) }
+    }
+    /// The status word of each step line, in order.
+    var statuses: [String] {
+        statusLines.compactMap { line in
+            let words = line.split(separator: " ")
+            if words.first == "step", words.count > 2 { return String(words[2]) }
+            if words.first == "handler", words.count > 3 { return String(words[3]) }
+            return nil
+        }
+    }
+    /// The `::pallet end` line.
+    var endLine: String? {
+        result.stdout.split(separator: "\n").last { $0.hasPrefix("::pallet end ") }.map(String.init)
+    }
+}
+
+extension TestHost {
+    /// Unpacks `archive` into a private temp folder on the host and runs its `run.sh` as root.
+    func runBundle(_ archive: [UInt8], environment: [String: String] = [:]) throws -> BundleRun {
+        var exports = ""
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
+            exports += "export \(name)=\(ShellQuoting.quote(value)); "
+        }
+        let script = "set -e; dir=$(mktemp -d); trap 'rm -rf \"$dir\"' EXIT; tar -xf - -C \"$dir\"; \(exports)bash \"$dir/run.sh\""
+        return BundleRun(result: try exec(["bash", "-c", script], stdin: archive))
+    }
+
+    /// A file written on the host, read from its upper dir; nil when the host did not write it.
+    func writtenFile(_ path: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: upperDirectory + path).map { [UInt8]($0) }
+    }
+}
