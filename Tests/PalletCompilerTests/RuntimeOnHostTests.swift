@@ -166,4 +166,85 @@ struct RuntimeOnHostTests {
             #expect(host.writtenFile("/etc/pallet-corrupt") == nil)
         }
     }
+
+    @Test("handlers run at the end of the phase, once each, in declaration order")
+    func handlerOrder() throws {
+        let (tree, errors) = try compileMain("""
+            groups:
+              g:
+                service: lab
+                phases:
+                  configure:
+                    - {exec: "echo step1 >> /etc/pallet-order", notify: [second, first]}
+                    - {exec: "echo step2 >> /etc/pallet-order", notify: [first]}
+                    - {exec: {script: "echo step3 >> /etc/pallet-order", unless: "true"}, notify: [third]}
+                handlers:
+                  first: [{exec: "echo first >> /etc/pallet-order"}]
+                  second: [{exec: "echo second >> /etc/pallet-order"}]
+                  third: [{exec: "echo third >> /etc/pallet-order"}]
+            """)
+        #expect(errors.isEmpty, "\(errors)")
+        try TestHost.with(name: "handlers") { host in
+            let run = try host.runBundle(try archive(tree))
+            #expect(run.result.status == 0, "\(run.result.combined)")
+            #expect(host.writtenFile("/etc/pallet-order") == Array("step1\nstep2\nfirst\nsecond\n".utf8))
+            #expect(run.statusLines.suffix(2) == ["handler first 1/1 changed exec echo first >> /etc/pallet-order",
+                                                  "handler second 1/1 changed exec echo second >> /etc/pallet-order"])
+        }
+    }
+
+    @Test("two runs at once on one node never interleave: the second waits for the node lock")
+    func nodeLock() throws {
+        func bundle(_ tag: String) throws -> [UInt8] {
+            let (tree, errors) = try compileMain("""
+                groups:
+                  g:
+                    service: lab
+                    phases:
+                      configure:
+                        - exec: "echo \(tag)-start >> /etc/pallet-lock-log; sleep 1; echo \(tag)-end >> /etc/pallet-lock-log"
+                        - exec: "echo \(tag)-second-step >> /etc/pallet-lock-log"
+                """)
+            #expect(errors.isEmpty, "\(errors)")
+            return try archive(tree)
+        }
+        let first = try bundle("A")
+        let second = try bundle("B")
+        try TestHost.with(name: "lock") { host in
+            let results = ResultBox()
+            let group = DispatchGroup()
+            for (index, archive) in [first, second].enumerated() {
+                group.enter()
+                Thread {
+                    if index == 1 { usleep(200_000) }
+                    results.set(index, try? host.runBundle(archive))
+                    group.leave()
+                }.start()
+            }
+            group.wait()
+            #expect(results.get(0)?.result.status == 0)
+            #expect(results.get(1)?.result.status == 0)
+            #expect(results.get(1)?.result.stderr.contains("another pallet run holds the lock on this node; waiting") == true)
+            let log = String(decoding: host.writtenFile("/etc/pallet-lock-log") ?? [], as: UTF8.self)
+            #expect(log == "A-start\nA-end\nA-second-step\nB-start\nB-end\nB-second-step\n")
+        }
+    }
+}
+
+/// Results collected from threads.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Int: BundleRun] = [:]
+
+    func set(_ index: Int, _ run: BundleRun?) {
+        lock.lock()
+        results[index] = run
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> BundleRun? {
+        lock.lock()
+        defer { lock.unlock() }
+        return results[index]
+    }
 }
