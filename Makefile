@@ -19,6 +19,9 @@ build: deps
 plan: build
 	$(PALLET) plan
 
+apply: build
+	$(PALLET) apply
+
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

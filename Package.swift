@@ -8,9 +8,12 @@ let package = Package(
         .executable(name: "pallet", targets: ["pallet"]),
         .library(name: "PalletSpec", targets: ["PalletSpec"]),
         .library(name: "PalletCompiler", targets: ["PalletCompiler"]),
+        .library(name: "PalletExecutor", targets: ["PalletExecutor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -32,11 +35,21 @@ let package = Package(
             name: "PalletCompiler",
             dependencies: ["PalletSpec", "CLibArchive", "CSystemShims"]
         ),
+        .target(
+            name: "PalletExecutor",
+            dependencies: [
+                "PalletSpec",
+                "PalletCompiler",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .executableTarget(
             name: "pallet",
             dependencies: [
                 "PalletSpec",
                 "PalletCompiler",
+                "PalletExecutor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +65,10 @@ let package = Package(
         .testTarget(
             name: "PalletCompilerTests",
             dependencies: ["PalletSpec", "PalletCompiler", "PalletTestSupport"]
+        ),
+        .testTarget(
+            name: "PalletExecutorTests",
+            dependencies: ["PalletSpec", "PalletCompiler", "PalletExecutor", "PalletTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

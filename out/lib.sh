@@ -117,9 +117,13 @@ pallet_verify_manifest() {
   fi
 }
 
-# pallet_end: finish the run.
+# pallet_end: finish the run; a completed bootstrap leaves $PALLET_STATE_DIR/bootstrapped.
 pallet_end() {
   PALLET_STEP=0
+  # A node that completed bootstrap once never runs it again (the executor checks this marker).
+  if [[ $PALLET_PHASE == bootstrap ]] && ! pallet_checking; then
+    : >"$PALLET_STATE_DIR/bootstrapped"
+  fi
   pallet_emit "end ok ok=$PALLET_COUNT_OK changed=$PALLET_COUNT_CHANGED skipped=$PALLET_COUNT_SKIPPED failed=0"
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `pallet` command line: a static plan compiler for Linux configuration.
 @main
-struct PalletCommand: ParsableCommand {
+struct PalletCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pallet",
         abstract: "Compile infrastructure specs into reviewable bash bundles, and apply them over ssh.",
@@ -13,8 +13,11 @@ struct PalletCommand: ParsableCommand {
             Examples:
               pallet plan                 compile specs/ into out/
               pallet plan --check         fail when out/ is not what specs/ compiles to
+              pallet apply                run out/'s bundles on the nodes over ssh
+              pallet apply --check        show what would change, change nothing
+              pallet lift --phase deploy  run one phase on existing nodes
             """,
         version: "pallet \(PalletVersionString.value)",
-        subcommands: [PlanCommand.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, LiftCommand.self]
     )
 }

@@ -1,0 +1,44 @@
+import Foundation
+import PalletCompiler
+
+/// The nodes of a plan that can be reached: every listed host of a `hosts` service.
+///
+/// VirtualBox groups get their addresses when `pallet converge` provisions them.
+public struct Inventory: Sendable {
+    /// The targets in plan order.
+    public var targets: [Target]
+    /// Groups whose nodes have no address yet, with the reason.
+    public var unaddressed: [String: String]
+
+    /// Builds the inventory of `plan`, using `home` to expand `~` in key paths.
+    public init(plan: PlanDocument, home: String = NSHomeDirectory()) throws {
+        guard let admin = plan.adminUser else {
+            throw LoadedPlan.ReadError(description: "the specs define no admin-user: pallet needs one to log in to nodes")
+        }
+        let adminCredentials = Credentials(user: admin.username, key: admin.privateKey.map { Self.expand($0, home: home) })
+        var targets: [Target] = []
+        var unaddressed: [String: String] = [:]
+        for group in plan.groups {
+            for node in group.nodes {
+                guard let address = node.address else {
+                    unaddressed[group.name] = "\(group.provider) nodes get addresses from 'pallet converge'"
+                    continue
+                }
+                let login = node.loginUser.map {
+                    Credentials(user: $0, key: node.loginKey.map { Self.expand($0, home: home) } ?? adminCredentials.key)
+                } ?? adminCredentials
+                targets.append(Target(name: node.name, group: group.name, index: node.index, address: address, port: node.port,
+                                      admin: adminCredentials, login: login))
+            }
+        }
+        self.targets = targets
+        self.unaddressed = unaddressed
+    }
+
+    /// `path` with a leading `~/` replaced by `home`.
+    static func expand(_ path: String, home: String) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + String(path.dropFirst(1)) }
+        return path
+    }
+}

@@ -1,0 +1,27 @@
+import PalletCompiler
+
+/// One node to run bundles on, with how to reach it.
+public struct Target: Sendable, Hashable {
+    /// The node's name.
+    public var name: String
+    /// Its group.
+    public var group: String
+    /// Its 1-based index in the group.
+    public var index: Int
+    /// The address ssh connects to.
+    public var address: String
+    /// The ssh port.
+    public var port: Int
+    /// The admin user and key, for every phase but bootstrap.
+    public var admin: Credentials
+    /// The login user and key for bootstrap (the admin user when the node has no other).
+    public var login: Credentials
+}
+
+/// A user and the private key ssh logs in with.
+public struct Credentials: Sendable, Hashable {
+    /// The user name.
+    public var user: String
+    /// The private key's path, or nil to let ssh pick its defaults.
+    public var key: String?
+}

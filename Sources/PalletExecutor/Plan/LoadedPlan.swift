@@ -1,0 +1,46 @@
+import Foundation
+import PalletCompiler
+
+/// A compiled plan read from `out/`: `plan.json` and the folder its bundles live in.
+public struct LoadedPlan: Sendable {
+    /// The plan document.
+    public var document: PlanDocument
+    /// The `out/` folder.
+    public var outDirectory: String
+
+    /// Errors while reading a plan.
+    public struct ReadError: Error, CustomStringConvertible {
+        /// What went wrong.
+        public var description: String
+    }
+
+    /// Reads `outDirectory/plan.json`.
+    public init(outDirectory: String) throws {
+        let path = outDirectory + "/plan.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReadError(description: "\(path) does not exist: run 'pallet plan' first")
+        }
+        do {
+            document = try JSONDecoder().decode(PlanDocument.self, from: data)
+        } catch {
+            throw ReadError(description: "\(path) is not a plan pallet can read: \(error)")
+        }
+        guard document.format == 1 else {
+            throw ReadError(description: "\(path) has format \(document.format); this pallet reads format 1")
+        }
+        self.outDirectory = outDirectory
+    }
+
+    /// The bytes of a bundle archive, checked against the SHA-256 that plan.json records.
+    public func archive(_ bundle: PlanDocument.Bundle) throws -> [UInt8] {
+        let path = outDirectory + "/" + bundle.archive
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReadError(description: "\(path) is missing")
+        }
+        let bytes = [UInt8](data)
+        guard SHA256.hexDigest(bytes) == bundle.sha256 else {
+            throw ReadError(description: "\(path) does not match the checksum in plan.json (edited by hand?); run 'pallet plan'")
+        }
+        return bytes
+    }
+}

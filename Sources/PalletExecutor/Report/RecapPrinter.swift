@@ -1,0 +1,34 @@
+/// Formats a run's recap table and, in check mode, the diffs of what would change.
+public enum RecapPrinter {
+    /// The recap as lines of text.
+    public static func lines(_ report: RunReport) -> [String] {
+        var lines: [String] = []
+        for error in report.errors { lines.append("pallet: error: \(error)") }
+        let rows = report.recap
+        guard !rows.isEmpty else { return lines }
+        if report.mode == "check" {
+            for result in report.results where !result.diffs.isEmpty {
+                lines.append("--- \(result.node) \(result.phase): would change")
+                for step in result.steps where step.status == "would-change" {
+                    lines.append("  step \(step.index)/\(step.total) \(step.text)")
+                }
+                lines += result.diffs.map { "  " + $0 }
+            }
+        }
+        let width = max(4, rows.map(\.node.count).max() ?? 4)
+        let groupWidth = max(5, rows.map(\.group.count).max() ?? 5)
+        func pad(_ text: String, _ count: Int) -> String { text + String(repeating: " ", count: max(0, count - text.count)) }
+        let changedTitle = report.mode == "check" ? "would-change" : "changed"
+        lines.append("")
+        lines.append("\(pad("NODE", width))  \(pad("GROUP", groupWidth))  \(pad("ok", 4))  \(pad(changedTitle, 12))  \(pad("failed", 6))  unreachable")
+        for row in rows {
+            lines.append("\(pad(row.node, width))  \(pad(row.group, groupWidth))  \(pad(String(row.ok), 4))  \(pad(String(row.changed), 12))  "
+                + "\(pad(String(row.failed), 6))  \(row.unreachable)")
+        }
+        for row in rows {
+            if let message = row.message { lines.append("\(row.node): \(message)") }
+        }
+        lines.append("logs: .pallet/runs/\(report.runID)/")
+        return lines
+    }
+}

@@ -1,0 +1,44 @@
+/// Everything one `pallet apply`, `lift` or `apply --check` did, for `--json` and the recap.
+public struct RunReport: Codable, Sendable {
+    /// The run's id, also the name of its log folder.
+    public var runID: String
+    /// The command: apply, check or lift.
+    public var mode: String
+    /// The phase results in the order they finished within each phase.
+    public var results: [PhaseResult]
+    /// Problems that stopped the run before it reached any node.
+    public var errors: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run-id"
+        case mode, results, errors
+    }
+
+    /// Whether any node failed or was unreachable, or the run could not start.
+    public var failed: Bool {
+        !errors.isEmpty || results.contains { $0.outcome == .failed || $0.outcome == .unreachable }
+    }
+
+    /// Whether any step changed something (or would, in check mode).
+    public var changed: Bool { results.contains { $0.outcome == .changed } }
+
+    /// One row per node: total ok, changed, failed and unreachable over its phases.
+    public var recap: [(node: String, group: String, ok: Int, changed: Int, failed: Int, unreachable: Int, message: String?)] {
+        var order: [String] = []
+        var rows: [String: (node: String, group: String, ok: Int, changed: Int, failed: Int, unreachable: Int, message: String?)] = [:]
+        for result in results {
+            if rows[result.node] == nil {
+                order.append(result.node)
+                rows[result.node] = (result.node, result.group, 0, 0, 0, 0, nil)
+            }
+            rows[result.node]?.ok += result.ok
+            rows[result.node]?.changed += result.changed
+            rows[result.node]?.failed += result.outcome == .failed ? max(result.failed, 1) : 0
+            rows[result.node]?.unreachable += result.outcome == .unreachable ? 1 : 0
+            if let message = result.message, result.outcome == .failed || result.outcome == .unreachable {
+                rows[result.node]?.message = "\(result.phase): \(message)"
+            }
+        }
+        return order.compactMap { rows[$0] }
+    }
+}

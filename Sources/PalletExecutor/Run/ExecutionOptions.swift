@@ -1,0 +1,30 @@
+/// What an executor run should do.
+public struct ExecutionOptions: Sendable {
+    /// Which phases run.
+    public enum Phases: Sendable, Equatable {
+        /// `pallet apply`: bootstrap on nodes that never completed it, then configure.
+        case apply
+        /// `pallet lift --phase P`: one phase on the existing nodes.
+        case lift(String)
+    }
+
+    /// The phases.
+    public var phases: Phases
+    /// Check mode: report what would change, change nothing.
+    public var check: Bool
+    /// Only these groups (all when empty).
+    public var groups: [String]
+    /// Only these nodes (all when empty).
+    public var nodes: [String]
+    /// How many nodes run at once.
+    public var jobs: Int
+
+    /// Creates options.
+    public init(phases: Phases = .apply, check: Bool = false, groups: [String] = [], nodes: [String] = [], jobs: Int = 16) {
+        self.phases = phases
+        self.check = check
+        self.groups = groups
+        self.nodes = nodes
+        self.jobs = max(1, jobs)
+    }
+}

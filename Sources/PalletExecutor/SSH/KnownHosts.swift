@@ -1,0 +1,24 @@
+import Foundation
+
+/// The project's known_hosts file: which hosts pallet has met before.
+public struct KnownHosts: Sendable {
+    /// The file's path.
+    public var path: String
+
+    /// Creates a view of the file at `path`.
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Whether the file has a key for `address` on `port` (as ssh writes it: `[host]:port`
+    /// for ports other than 22). Hashed entries are not used: pallet writes plain ones.
+    public func knows(address: String, port: Int) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        let name = port == 22 ? address : "[\(address)]:\(port)"
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let hosts = line.split(separator: " ").first else { continue }
+            if hosts.split(separator: ",").contains(where: { $0 == name }) { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,57 @@
+/// How pallet runs the system `ssh`: one multiplexed connection per node, no tty, batch mode,
+/// timeouts, and a project known_hosts file.
+public struct SSHSettings: Sendable {
+    /// The ssh binary.
+    public var program: String
+    /// A private folder (0700) for the ControlMaster sockets.
+    public var controlDirectory: String
+    /// The project's known_hosts file.
+    public var knownHostsFile: String
+    /// Seconds to wait for a connection.
+    public var connectTimeout: Int
+    /// How long a master connection outlives its last use.
+    public var controlPersist: Int
+
+    /// Creates settings.
+    public init(program: String = "/usr/bin/ssh", controlDirectory: String, knownHostsFile: String, connectTimeout: Int = 10,
+                controlPersist: Int = 60) {
+        self.program = program
+        self.controlDirectory = controlDirectory
+        self.knownHostsFile = knownHostsFile
+        self.connectTimeout = connectTimeout
+        self.controlPersist = controlPersist
+    }
+
+    /// The arguments (after the program) to run `command` as `credentials` on `target`.
+    ///
+    /// - Parameter acceptNewHostKey: true for the first contact with a host, whose key is then
+    ///   added to the project known_hosts; a changed key is refused either way.
+    public func arguments(for target: Target, as credentials: Credentials, command: String, acceptNewHostKey: Bool) -> [String] {
+        var arguments = [
+            "-T",
+            "-o", "BatchMode=yes",
+            "-o", "ConnectTimeout=\(connectTimeout)",
+            "-o", "ServerAliveInterval=5",
+            "-o", "ServerAliveCountMax=3",
+            "-o", "ControlMaster=auto",
+            "-o", "ControlPath=\(controlDirectory)/%C",
+            "-o", "ControlPersist=\(controlPersist)",
+            "-o", "UserKnownHostsFile=\(knownHostsFile)",
+            "-o", "GlobalKnownHostsFile=/dev/null",
+            "-o", "StrictHostKeyChecking=\(acceptNewHostKey ? "accept-new" : "yes")",
+            "-o", "LogLevel=ERROR",
+            "-p", String(target.port),
+            "-l", credentials.user,
+        ]
+        if let key = credentials.key {
+            arguments += ["-o", "IdentitiesOnly=yes", "-i", key]
+        }
+        arguments += ["--", target.address, command]
+        return arguments
+    }
+
+    /// The arguments that close the master connection of `target` as `credentials`.
+    public func exitArguments(for target: Target, as credentials: Credentials) -> [String] {
+        ["-o", "ControlPath=\(controlDirectory)/%C", "-p", String(target.port), "-l", credentials.user, "-O", "exit", "--", target.address]
+    }
+}

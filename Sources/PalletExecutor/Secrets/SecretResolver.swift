@@ -1,0 +1,45 @@
+import Foundation
+import PalletCompiler
+
+/// Resolves secrets on the control host, at apply time: from environment variables or files.
+///
+/// Values only ever travel inside the bundle stream on ssh's standard input; they never appear
+/// in `out/`, logs, reports or any process's arguments.
+public struct SecretResolver: Sendable {
+    /// The environment to read `env` secrets from.
+    let environment: [String: String]
+    /// The home folder, for `~` in secret file paths.
+    let home: String
+
+    /// Creates a resolver.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, home: String = NSHomeDirectory()) {
+        self.environment = environment
+        self.home = home
+    }
+
+    /// Errors resolving a secret.
+    public struct MissingSecret: Error, CustomStringConvertible {
+        /// What is missing.
+        public var description: String
+    }
+
+    /// The values of `secrets`, by identifier.
+    public func resolve(_ secrets: [PlanDocument.Secret]) throws -> [String: [UInt8]] {
+        var values: [String: [UInt8]] = [:]
+        for secret in secrets {
+            if let name = secret.env {
+                guard let value = environment[name] else {
+                    throw MissingSecret(description: "secret {env: \(name)} is not set in pallet's environment")
+                }
+                values[secret.id] = Array(value.utf8)
+            } else if let path = secret.file {
+                let full = Inventory.expand(path, home: home)
+                guard let data = FileManager.default.contents(atPath: full) else {
+                    throw MissingSecret(description: "secret {file: \(path)} cannot be read")
+                }
+                values[secret.id] = [UInt8](data)
+            }
+        }
+        return values
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import PalletExecutor
+
+/// `pallet lift`: run one phase on existing nodes.
+struct LiftCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lift",
+        abstract: "Run one phase of out/'s bundles on existing nodes.",
+        discussion: """
+            Examples:
+              pallet lift --phase deploy
+              pallet lift --phase configure --group web --node web-2
+            """
+    )
+
+    @Option(name: .long, help: "The phase to run, such as configure or deploy.")
+    var phase: String
+
+    @OptionGroup var common: RunOptions
+
+    @Flag(name: .long, help: "Check mode: report what would change and change nothing.")
+    var check = false
+
+    func run() async throws {
+        let status = await common.support.execute(ExecutionOptions(
+            phases: .lift(phase), check: check, groups: common.group, nodes: common.node, jobs: common.jobs))
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import PalletCompiler
+import PalletExecutor
+
+/// What apply and lift share: read out/, refuse a stale plan, run, print, pick the exit code.
+struct RunCommandSupport {
+    let project: String
+    let out: String?
+    let allowStale: Bool
+    let json: Bool
+    let detailedExitCode: Bool
+
+    func execute(_ options: ExecutionOptions) async -> Int32 {
+        let outDirectory = out ?? (project == "." ? "out" : project + "/out")
+        let plan: LoadedPlan
+        let inventory: Inventory
+        do {
+            plan = try LoadedPlan(outDirectory: outDirectory)
+            if let problem = StalePlanCheck.problem(projectRoot: project, plan: plan.document), !allowStale {
+                printError("pallet: error: refusing a stale plan: \(problem) (or pass --allow-stale)")
+                return 1
+            }
+            inventory = try Inventory(plan: plan.document)
+        } catch {
+            printError("pallet: error: \(error)")
+            return 1
+        }
+        let session: Session
+        do {
+            session = try Session(projectRoot: project)
+        } catch {
+            printError("pallet: error: \(error)")
+            return 1
+        }
+        defer { session.finish() }
+        let live = LiveProgress(enabled: isatty(STDERR_FILENO) == 1 && !json)
+        let executor = Executor(
+            plan: plan, inventory: inventory,
+            settings: SSHSettings(controlDirectory: session.controlDirectory, knownHostsFile: session.knownHostsFile),
+            runDirectory: session.runDirectory, runID: session.runID, secrets: SecretResolver(),
+            progress: { target, phase, line in live.show(target: target, phase: phase, line: line) }
+        )
+        let report = await executor.run(options)
+        for line in RecapPrinter.lines(report) { printError(line) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(report) {
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            }
+        }
+        if report.failed { return 1 }
+        if detailedExitCode && report.changed { return 2 }
+        return 0
+    }
+}
+
+/// Prints each node's step lines as they arrive, when standard error is a terminal.
+struct LiveProgress: Sendable {
+    let enabled: Bool
+
+    func show(target: Target, phase: String, line: StatusLine) {
+        guard enabled, case .step(let index, let total, let status, let text, let handler) = line else { return }
+        let scope = handler.map { "handler \($0) " } ?? ""
+        printError("\(target.name) \(phase) \(scope)\(index)/\(total) \(status) \(text)")
+    }
+}
