@@ -38,6 +38,7 @@ public struct SSHSettings: Sendable {
             "-o", "ControlPersist=\(controlPersist)",
             "-o", "UserKnownHostsFile=\(knownHostsFile)",
             "-o", "GlobalKnownHostsFile=/dev/null",
+            "-o", "HashKnownHosts=no",
             "-o", "StrictHostKeyChecking=\(acceptNewHostKey ? "accept-new" : "yes")",
             "-o", "LogLevel=ERROR",
             "-p", String(target.port),

@@ -1,0 +1,200 @@
+import Foundation
+import PalletTestSupport
+import Testing
+
+/// `pallet apply`, `--check` and `lift` against real sshd on test hosts.
+@Suite("pallet apply on test hosts", .serialized, .enabled(if: TestHostSupport.requireRoot("pallet apply on test hosts")))
+struct ApplyTests {
+    static let groups = """
+          db:
+            service: lab
+            phases:
+              configure:
+                - file: {path: /etc/app.conf, content: "db {{ node.name }}\\n"}
+          web:
+            service: lab
+            after: [db]
+            phases:
+              configure:
+                - file: {path: /etc/app.conf, content: "web {{ node.name }} #{{ node.index }}\\n", mode: "0640"}
+                - file: {path: /etc/app.token, content: {secret: {env: APP_TOKEN}}, mode: "0600"}
+                - exec:
+                    script: "printf '%s' \\"$DB_PASSWORD\\" > /etc/app.dbpw"
+                    creates: /etc/app.dbpw
+                    environment: {DB_PASSWORD: {secret: {file: SECRET_FILE}}}
+              deploy:
+                - exec: "date > /etc/app.deployed"
+        """
+
+    func project(_ cluster: TestHostCluster, secretFile: String) throws -> ClusterProject {
+        try ClusterProject(cluster: cluster, groupOf: ["web1": "web", "web2": "web", "db1": "db"],
+                           groups: Self.groups.replacingOccurrences(of: "SECRET_FILE", with: secretFile))
+    }
+
+    @Test("apply changes, apply again changes nothing, check mode reports exactly a drift with its diff; secrets never leak")
+    func applyTwiceAndCheck() throws {
+        try TestHostCluster.with(names: ["web1", "web2", "db1"]) { cluster in
+            let token = "tok-\(UInt64.random(in: 1...UInt64.max))"
+            let password = "pw-\(UInt64.random(in: 1...UInt64.max))"
+            let secretFile = cluster.directory + "/db-password"
+            try Data(password.utf8).write(to: URL(fileURLWithPath: secretFile))
+            let setup = try project(cluster, secretFile: secretFile)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            let environment = ["APP_TOKEN": token]
+            let watcher = CommandLineWatcher(lookingFor: [token, password])
+
+            let first = try setup.pallet(["apply", "--json"], environment: environment)
+            #expect(first.status == 0, "\(first.combined)")
+            let web2 = try #require(cluster["web2"])
+            #expect(web2.upperFile("/etc/app.conf") == Array("web web2 #2\n".utf8))
+            #expect(web2.upperFile("/etc/app.token") == Array(token.utf8))
+            #expect(web2.upperFile("/etc/app.dbpw") == Array(password.utf8))
+            #expect(cluster["db1"]?.upperFile("/etc/app.conf") == Array("db db1\n".utf8))
+            #expect(first.stdout.contains("\"outcome\" : \"changed\""))
+
+            let second = try setup.pallet(["apply", "--detailed-exitcode"], environment: environment)
+            #expect(second.status == 0, "nothing should change: \(second.combined)")
+            #expect(second.stderr.contains("web2  web    3     0             0       0"), "\(second.stderr)")
+
+            #expect(try web2.shell("echo drift > /etc/app.conf").status == 0)
+            let check = try setup.pallet(["apply", "--check", "--json", "--detailed-exitcode"], environment: environment)
+            #expect(check.status == 2, "\(check.combined)")
+            #expect(web2.upperFile("/etc/app.conf") == Array("drift\n".utf8))
+            let report = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]
+            let results = report?["results"] as? [[String: Any]] ?? []
+            let changedNodes = results.filter { ($0["changed"] as? Int ?? 0) > 0 }.compactMap { $0["node"] as? String }
+            #expect(changedNodes == ["web2"])
+            let diffs = results.first { $0["node"] as? String == "web2" }?["diffs"] as? [String] ?? []
+            #expect(diffs.contains("-drift"), "\(diffs)")
+            #expect(diffs.contains("+web web2 #2"), "\(diffs)")
+            #expect(check.stderr.contains("--- web2 configure: would change"))
+
+            let lift = try setup.pallet(["lift", "--phase", "deploy", "--group", "web"])
+            #expect(lift.status == 0, "\(lift.combined)")
+            #expect(web2.upperFile("/etc/app.deployed") != nil)
+            #expect(cluster["db1"]?.upperFile("/etc/app.deployed") == nil)
+
+            let leaks = watcher.stop()
+            #expect(leaks.isEmpty, "a secret appeared in a process's arguments: \(leaks)")
+            let written = try setup.everythingWritten()
+            #expect(!written.contains(token) && !written.contains(password), "a secret was written into out/ or .pallet/")
+            for output in [first, second, check, lift] {
+                #expect(!output.combined.contains(token) && !output.combined.contains(password))
+            }
+        }
+    }
+
+    @Test("one host down: the others complete, the recap says which is unreachable, exit 1")
+    func hostDown() throws {
+        try TestHostCluster.with(names: ["web1", "web2", "db1"]) { cluster in
+            let secretFile = cluster.directory + "/db-password"
+            try Data("pw".utf8).write(to: URL(fileURLWithPath: secretFile))
+            let setup = try project(cluster, secretFile: secretFile)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            try cluster["web1"]?.down()
+            let started = Date()
+            let run = try setup.pallet(["apply"], environment: ["APP_TOKEN": "x"])
+            #expect(run.status == 1)
+            #expect(Date().timeIntervalSince(started) < 30)
+            #expect(run.stderr.contains("web1: connect: cannot reach"), "\(run.stderr)")
+            #expect(cluster["web2"]?.upperFile("/etc/app.conf") == Array("web web2 #2\n".utf8))
+            #expect(cluster["db1"]?.upperFile("/etc/app.conf") == Array("db db1\n".utf8))
+            let row = run.stderr.split(separator: "\n").first { $0.hasPrefix("web1 ") }
+            #expect(row?.hasSuffix(" 1") == true, "\(run.stderr)")
+        }
+    }
+
+    @Test("specs deleted after plan: apply still works; specs changed: the stale plan is refused")
+    func airGappedAndStale() throws {
+        try TestHostCluster.with(names: ["db1"]) { cluster in
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
+                  db:
+                    service: lab
+                    phases: {configure: [{file: {path: /etc/x, content: "1\\n"}}]}
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            try setup.project.write("specs/groups.yaml", "groups:\n  db: {service: lab}\n")
+            let stale = try setup.pallet(["apply"])
+            #expect(stale.status == 1)
+            #expect(stale.stderr.contains("refusing a stale plan"), "\(stale.stderr)")
+            try FileManager.default.removeItem(atPath: setup.project.root + "/specs")
+            let run = try setup.pallet(["apply"])
+            #expect(run.status == 0, "\(run.combined)")
+            #expect(cluster["db1"]?.upperFile("/etc/x") == Array("1\n".utf8))
+        }
+    }
+
+    @Test("sudo asking for a password is a clear error, not a hang")
+    func sudoPassword() throws {
+        try TestHostCluster.with(names: ["db1"], users: .adminWithSudoPassword) { cluster in
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
+                  db:
+                    service: lab
+                    phases: {configure: [{file: {path: /etc/x, content: "1\\n"}}]}
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            let started = Date()
+            let run = try setup.pallet(["apply"])
+            #expect(run.status == 1)
+            #expect(Date().timeIntervalSince(started) < 20)
+            #expect(run.stderr.contains("asks for a password: admin needs passwordless (NOPASSWD) sudo"), "\(run.stderr)")
+        }
+    }
+
+    @Test("a changed host key is refused")
+    func changedHostKey() throws {
+        try TestHostCluster.with(names: ["db1"]) { cluster in
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
+                  db:
+                    service: lab
+                    phases: {configure: [{file: {path: /etc/x, content: "1\\n"}}]}
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            #expect(try setup.pallet(["apply"]).status == 0)
+            let knownHosts = setup.project.root + "/.pallet/known_hosts"
+            let known = try String(contentsOfFile: knownHosts, encoding: .utf8)
+            #expect(known.contains(cluster.hosts[0].address))
+            // Replace the recorded key with another host key.
+            let other = try ProcessRunner.run(["bash", "-c", "d=$(mktemp -d) && ssh-keygen -q -t ed25519 -N '' -f $d/k && cut -d' ' -f1,2 $d/k.pub"])
+            let forged = "\(cluster.hosts[0].address) \(other.stdout.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+            try Data(forged.utf8).write(to: URL(fileURLWithPath: knownHosts))
+            let run = try setup.pallet(["apply"])
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("does not match .pallet/known_hosts: refusing to connect"), "\(run.stderr)")
+        }
+    }
+
+    @Test("bootstrap creates the admin user through the login user; later phases log in as the admin")
+    func bootstrap() throws {
+        try TestHostCluster.with(names: ["fresh"], users: TestHostUsers(admin: "deploy")) { cluster in
+            let key = try String(contentsOfFile: cluster.keyPair.publicKey, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["fresh": "g"], groups: """
+                  g:
+                    service: lab
+                    phases:
+                      bootstrap:
+                        - user: {name: pallet-admin, shell: /bin/bash}
+                        - authorized-key: {user: pallet-admin, key: "\(key)"}
+                        - file: {path: /etc/sudoers.d/pallet-admin, content: "pallet-admin ALL=(ALL) NOPASSWD:ALL\\n", mode: "0440"}
+                      configure:
+                        - exec: {script: "logname > /etc/configured-by || echo \\"$SUDO_USER\\" > /etc/configured-by", creates: /etc/configured-by}
+                """, admin: "pallet-admin", login: "deploy")
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            let first = try setup.pallet(["apply", "--json"])
+            #expect(first.status == 0, "\(first.combined)")
+            let host = try #require(cluster.hosts.first)
+            #expect(host.upperFile("/var/lib/pallet/bootstrapped") != nil)
+            #expect(String(decoding: host.upperFile("/etc/configured-by") ?? [], as: UTF8.self).contains("pallet-admin"))
+            #expect(first.stdout.contains("\"phase\" : \"bootstrap\""))
+            let second = try setup.pallet(["apply", "--json"])
+            #expect(second.status == 0, "\(second.combined)")
+            #expect(!second.stdout.contains("\"phase\" : \"bootstrap\""), "bootstrap ran twice")
+        }
+    }
+}
