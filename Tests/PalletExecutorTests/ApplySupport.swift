@@ -3,7 +3,7 @@ import PalletTestSupport
 
 /// A project whose hosts service lists the hosts of a test cluster, with the cluster's key as
 /// the admin user's key.
-struct ClusterProject {
+struct ClusterProject: Sendable {
     let project: TemporaryProject
     let cluster: TestHostCluster
 

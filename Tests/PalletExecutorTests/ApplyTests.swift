@@ -197,4 +197,104 @@ struct ApplyTests {
             #expect(!second.stdout.contains("\"phase\" : \"bootstrap\""), "bootstrap ran twice")
         }
     }
+
+    @Test("one ssh connection per node per run: the probe and the phases share it")
+    func oneConnectionPerNode() throws {
+        try TestHostCluster.with(names: ["web1", "web2", "db1"]) { cluster in
+            let secretFile = cluster.directory + "/db-password"
+            try Data("pw".utf8).write(to: URL(fileURLWithPath: secretFile))
+            let setup = try project(cluster, secretFile: secretFile)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            let run = try setup.pallet(["apply"], environment: ["APP_TOKEN": "t"])
+            #expect(run.status == 0, "\(run.combined)")
+            for host in cluster.hosts {
+                let log = String(decoding: host.upperFile("/var/log/testhost-sshd.log") ?? [], as: UTF8.self)
+                let logins = log.split(separator: "\n").filter { $0.contains("Accepted publickey for admin") }
+                #expect(logins.count == 1, "\(host.name): \(logins.count) ssh logins")
+            }
+        }
+    }
+
+    @Test("ssh killed mid-phase: that node fails, the others finish, nothing is half-written, a rerun converges")
+    func sshKilledMidPhase() throws {
+        try TestHostCluster.with(names: ["slow", "other"]) { cluster in
+            let big = String(repeating: "0123456789abcdef", count: 65_536)
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["slow": "g", "other": "g"], groups: """
+                  g:
+                    service: lab
+                    phases:
+                      configure:
+                        - file: {path: /etc/big.conf, content: "\(big)\\n"}
+                        - exec: {script: "sleep 3; touch /etc/after-sleep", creates: /etc/after-sleep}
+                        - file: {path: /etc/last.conf, content: "done\\n"}
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            let slow = try #require(cluster["slow"])
+            #expect(try slow.shell("echo old > /etc/big.conf").status == 0)
+            let killer = Thread {
+                // Wait until the slow node is inside its sleep, then kill its ssh client.
+                for _ in 0..<100 {
+                    if (try? slow.shell("pgrep -f 'sleep 3'").status) == 0 { break }
+                    usleep(50_000)
+                }
+                _ = try? ProcessRunner.run(["pkill", "-KILL", "-f", "ssh .*-- \(slow.address) sudo"])
+            }
+            killer.start()
+            let run = try setup.pallet(["apply"])
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("slow: configure: the run broke off after step 1/3"), "\(run.stderr)")
+            #expect(cluster["other"]?.upperFile("/etc/last.conf") == Array("done\n".utf8))
+            // The big file is whole (new), never half-written; no temp file is left behind.
+            #expect(slow.upperFile("/etc/big.conf") == Array((big + "\n").utf8))
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: slow.upperDirectory + "/etc").filter { $0.hasPrefix(".pallet.") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+            // The remote run may still finish on its own after the client died; either way a rerun converges.
+            let rerun = try setup.pallet(["apply"])
+            #expect(rerun.status == 0, "\(rerun.combined)")
+            #expect(slow.upperFile("/etc/last.conf") == Array("done\n".utf8))
+            let again = try setup.pallet(["apply", "--detailed-exitcode"])
+            #expect(again.status == 0, "\(again.combined)")
+        }
+    }
+
+    @Test("two applies at once on the same node never interleave")
+    func concurrentApplies() throws {
+        try TestHostCluster.with(names: ["db1"]) { cluster in
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
+                  db:
+                    service: lab
+                    phases:
+                      configure:
+                        - exec: "echo start >> /etc/lock-log; sleep 1; echo end >> /etc/lock-log"
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            #expect(try setup.pallet(["apply"]).status == 0)
+            let box = StatusBox()
+            let group = DispatchGroup()
+            for _ in 0..<2 {
+                group.enter()
+                Thread {
+                    box.add((try? setup.pallet(["apply"]).status) ?? -1)
+                    group.leave()
+                }.start()
+            }
+            group.wait()
+            #expect(box.all == [0, 0])
+            let log = String(decoding: cluster.hosts[0].upperFile("/etc/lock-log") ?? [], as: UTF8.self)
+            #expect(log == String(repeating: "start\nend\n", count: 3), "\(log)")
+        }
+    }
+}
+
+/// Exit statuses collected from threads.
+final class StatusBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var statuses: [Int32] = []
+
+    func add(_ status: Int32) { lock.withLock { statuses.append(status) } }
+
+    var all: [Int32] { lock.withLock { statuses } }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A throwaway project folder for a test, with spec files written into it.
-public struct TemporaryProject {
+public struct TemporaryProject: Sendable {
     /// The project's root folder.
     public let root: String
 
