@@ -33,7 +33,7 @@ struct RunCommandSupport {
             return 1
         }
         defer { session.finish() }
-        let live = LiveProgress(enabled: isatty(STDERR_FILENO) == 1 && !json)
+        let live = LiveProgress(enabled: isatty(STDERR_FILENO) == 1)
         let executor = Executor(
             plan: plan, inventory: inventory,
             settings: SSHSettings(controlDirectory: session.controlDirectory, knownHostsFile: session.knownHostsFile),
@@ -55,13 +55,20 @@ struct RunCommandSupport {
     }
 }
 
-/// Prints each node's step lines as they arrive, when standard error is a terminal.
+/// Prints progress on standard error: on a terminal every step line of every node as it
+/// arrives (node, phase, step k/n, status); elsewhere one line per node and phase when it ends.
 struct LiveProgress: Sendable {
     let enabled: Bool
 
     func show(target: Target, phase: String, line: StatusLine) {
-        guard enabled, case .step(let index, let total, let status, let text, let handler) = line else { return }
-        let scope = handler.map { "handler \($0) " } ?? ""
-        printError("\(target.name) \(phase) \(scope)\(index)/\(total) \(status) \(text)")
+        switch line {
+        case .step(let index, let total, let status, let text, let handler) where enabled:
+            let scope = handler.map { "handler \($0) " } ?? ""
+            printError("\(target.name) \(phase) \(scope)\(index)/\(total) \(status) \(text)")
+        case .end(let status, let ok, let changed, let skipped, let failed):
+            printError("\(target.name) \(phase) \(status): ok=\(ok) changed=\(changed) skipped=\(skipped) failed=\(failed)")
+        default:
+            break
+        }
     }
 }

@@ -198,6 +198,32 @@ struct ApplyTests {
         }
     }
 
+    @Test("groups wait for the groups in their after:, nodes of a group run in parallel")
+    func afterOrdering() throws {
+        try TestHostCluster.with(names: ["web1", "web2", "db1"]) { cluster in
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["web1": "web", "web2": "web", "db1": "db"], groups: """
+                  web:
+                    service: lab
+                    after: [db]
+                    phases: {configure: [{exec: "date +%s%N > /etc/started; sleep 1; date +%s%N > /etc/finished"}]}
+                  db:
+                    service: lab
+                    phases: {configure: [{exec: "date +%s%N > /etc/started; sleep 1; date +%s%N > /etc/finished"}]}
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            #expect(try setup.pallet(["apply"]).status == 0)
+            func time(_ host: String, _ file: String) -> Int {
+                Int(String(decoding: cluster[host]?.upperFile(file) ?? [], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            }
+            #expect(time("web1", "/etc/started") > time("db1", "/etc/finished"))
+            #expect(time("web2", "/etc/started") > time("db1", "/etc/finished"))
+            // web1 and web2 overlap: each starts before the other finishes.
+            #expect(time("web1", "/etc/started") < time("web2", "/etc/finished"))
+            #expect(time("web2", "/etc/started") < time("web1", "/etc/finished"))
+        }
+    }
+
     @Test("one ssh connection per node per run: the probe and the phases share it")
     func oneConnectionPerNode() throws {
         try TestHostCluster.with(names: ["web1", "web2", "db1"]) { cluster in
