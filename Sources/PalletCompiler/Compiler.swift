@@ -20,11 +20,13 @@ public struct Compiler {
         // variables are reported in the same run; lookups of undefined names are skipped.
         let plan = Resolver(specs: specs, diagnostics: diagnostics).resolve()
         guard !diagnostics.hasErrors else { return nil }
-        return try emit(plan)
+        let tree = try emit(plan, diagnostics: diagnostics)
+        return diagnostics.hasErrors ? nil : tree
     }
 
-    /// Emits and packs a resolved plan into the tree.
-    public func emit(_ plan: Plan) throws -> OutputTree {
+    /// Emits and packs a resolved plan into the tree; problems only visible now (such as a
+    /// network no node can be reached through) are reported to `diagnostics`.
+    public func emit(_ plan: Plan, diagnostics: Diagnostics) throws -> OutputTree {
         var tree = OutputTree()
         let digest = InputsDigest.digest(of: plan.inputs)
         tree.add("lib.sh", text: RuntimeLibrary.source)
@@ -51,9 +53,15 @@ public struct Compiler {
                     }
                 ))
             }
+            var provision: String?
+            if let machine = group.machine,
+               let script = ProvisionEmitter().emit(group, settings: machine.settings, diagnostics: diagnostics) {
+                provision = "provision/\(group.service)/\(group.name).sh"
+                tree.add("provision/\(group.service)/\(group.name).sh", text: script, mode: 0o755)
+            }
             groups.append(PlanDocument.Group(
                 name: group.name, service: group.service, provider: group.provider, count: group.count, after: group.after,
-                chain: group.chain, nodes: group.nodes, bundles: bundles
+                chain: group.chain, nodes: group.nodes, bundles: bundles, provision: provision
             ))
         }
         let document = PlanDocument(

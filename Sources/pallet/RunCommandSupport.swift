@@ -10,10 +10,10 @@ struct RunCommandSupport {
     let json: Bool
     let detailedExitCode: Bool
 
-    func execute(_ options: ExecutionOptions) async -> Int32 {
+    func execute(_ options: ExecutionOptions, provision: Bool = false) async -> Int32 {
         let outDirectory = out ?? (project == "." ? "out" : project + "/out")
         let plan: LoadedPlan
-        let inventory: Inventory
+        var inventory: Inventory
         do {
             plan = try LoadedPlan(outDirectory: outDirectory)
             if let problem = StalePlanCheck.problem(projectRoot: project, plan: plan.document), !allowStale {
@@ -33,6 +33,20 @@ struct RunCommandSupport {
             return 1
         }
         defer { session.finish() }
+        var provisionErrors: [String] = []
+        if provision {
+            let provisioner = Provisioner(plan: plan, runDirectory: session.runDirectory)
+            for group in plan.document.groups where group.provision != nil && (options.groups.isEmpty || options.groups.contains(group.name)) {
+                printError("pallet: converging group \(group.name) to \(group.count) node(s)")
+                let outcome = await provisioner.converge(group)
+                if let error = outcome.error {
+                    provisionErrors.append("group \(group.name): \(error)")
+                    continue
+                }
+                if !outcome.created.isEmpty { printError("pallet: created \(outcome.created.joined(separator: ", "))") }
+                inventory.add(outcome.targets, group: group.name)
+            }
+        }
         let live = LiveProgress(enabled: isatty(STDERR_FILENO) == 1)
         let executor = Executor(
             plan: plan, inventory: inventory,
@@ -40,7 +54,8 @@ struct RunCommandSupport {
             runDirectory: session.runDirectory, runID: session.runID, secrets: SecretResolver(),
             progress: { target, phase, line in live.show(target: target, phase: phase, line: line) }
         )
-        let report = await executor.run(options)
+        var report = await executor.run(options)
+        report.errors = provisionErrors + (provision && inventory.targets.isEmpty ? [] : report.errors)
         for line in RecapPrinter.lines(report) { printError(line) }
         if json {
             let encoder = JSONEncoder()

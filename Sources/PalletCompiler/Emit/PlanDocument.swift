@@ -62,6 +62,8 @@ public struct PlanDocument: Codable, Sendable {
         public var nodes: [PlannedNode]
         /// The phases' bundles, in phase order.
         public var bundles: [Bundle]
+        /// The provisioning script of a virtualbox group, relative to `out/`.
+        public var provision: String?
     }
 
     /// One bundle.

@@ -10,4 +10,6 @@ public struct MachinePlan: Sendable {
     public var hardware: HardwareModel
     /// The network layout (the node-spec's, else the service's, else `local`).
     public var network: NetworkLayout
+    /// The service's settings (node path, interfaces).
+    public var settings: VirtualBoxService
 }

@@ -10,7 +10,7 @@ struct MachineResolver {
         let hardware = resolveHardware(node, service: service, settings: settings)
         let network = node.network ?? settings.network ?? .local(node.name.location)
         guard let image, let hardware else { return nil }
-        return MachinePlan(nodeSpec: node.name.value, image: image, hardware: hardware, network: network)
+        return MachinePlan(nodeSpec: node.name.value, image: image, hardware: hardware, network: network, settings: settings)
     }
 
     func resolveImage(_ node: NodeSpec, service: Service, settings: VirtualBoxService) -> ImageModel? {

@@ -35,6 +35,13 @@ public struct Inventory: Sendable {
         self.unaddressed = unaddressed
     }
 
+    /// Adds the nodes a provisioning run reported for `group`.
+    public mutating func add(_ provisioned: [Target], group: String) {
+        targets.removeAll { $0.group == group }
+        targets += provisioned
+        unaddressed[group] = nil
+    }
+
     /// `path` with a leading `~/` replaced by `home`.
     static func expand(_ path: String, home: String) -> String {
         if path == "~" { return home }
