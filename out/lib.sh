@@ -424,11 +424,30 @@ pallet_exec() {
   done
   script=$(cat && printf x)
   script=${script%x}
-  if [[ -n $creates && ( -e $creates || -L $creates ) ]]; then return 0; fi
-  if [[ -n $unless ]] && pallet_guard "$unless"; then return 0; fi
-  if [[ -n $only_if ]] && ! pallet_guard "$only_if"; then return 0; fi
+  local -a reasons=()
+  if [[ -n $creates ]]; then
+    if [[ -e $creates || -L $creates ]]; then return 0; fi
+    reasons+=("$creates does not exist")
+  fi
+  if [[ -n $unless ]]; then
+    if pallet_guard "$unless"; then return 0; fi
+    reasons+=("the unless command failed")
+  fi
+  if [[ -n $only_if ]]; then
+    if ! pallet_guard "$only_if"; then return 0; fi
+    reasons+=("the only-if command succeeded")
+  fi
   pallet_changed
-  if pallet_checking; then return 0; fi
+  if pallet_checking; then
+    if ((${#reasons[@]})); then
+      local why='' reason
+      for reason in "${reasons[@]}"; do why+="${why:+; }$reason"; done
+      pallet_emit "diff exec would run: $why"
+    else
+      pallet_emit "diff exec would run (it has no creates, unless or only-if guard)"
+    fi
+    return 0
+  fi
   if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
   file=$(pallet_work_file)
   printf '%s' "$script" >"$file"
@@ -441,7 +460,9 @@ pallet_exec() {
   (
     for i in "${!env_names[@]}"; do export "${env_names[$i]}=${env_values[$i]}"; done
     for i in "${!secret_names[@]}"; do export "${secret_names[$i]}=$(pallet_read_file "${secret_ids[$i]}")"; done
-    exec "$interpreter" "$file" </dev/null >&2
+    # Not the protocol (fd 3) nor the node lock (fd 9): a daemon the script starts must not
+    # hold them open after the run.
+    exec "$interpreter" "$file" </dev/null >&2 3>&- 9>&-
   ) || status=$?
   rm -f -- "$file"
   if ((status != 0)); then
@@ -475,7 +496,6 @@ pallet_file() {
   fi
   local desired
   local -a flags=(--owner "$owner" --group "$group" --mode "$mode")
-  if [[ $backup == true ]]; then flags+=(--backup); fi
   if [[ -n $secret ]]; then
     pallet_require_secret "$secret"
     desired=$PALLET_SECRETS_DIR/$secret
@@ -483,11 +503,9 @@ pallet_file() {
   elif [[ -n $url ]]; then
     if [[ -f $path && ! -L $path ]] && [[ $(sha256sum <"$path") == "$sha256  -" ]]; then
       desired=$path
-    elif pallet_checking; then
-      pallet_changed
-      pallet_emit "diff $path: would be downloaded from $url (sha256 $sha256)"
-      return 0
     else
+      # Check mode downloads too (into the run's private work directory), so it can show the
+      # diff and catch a wrong checksum; it still changes nothing on the node.
       desired=$(pallet_work_file)
       pallet_download "$url" "$desired"
       if [[ $(sha256sum <"$desired") != "$sha256  -" ]]; then
@@ -506,7 +524,24 @@ pallet_file() {
   else
     desired=$(pallet_work_file)
   fi
+  if [[ $backup == true ]] && ! pallet_checking; then
+    pallet_backup_file "$desired" "$path"
+  fi
   pallet_converge_file "$desired" "$path" "${flags[@]}"
+}
+
+# pallet_backup_file DESIRED PATH: before PATH's content is replaced by DESIRED's, keep a copy as
+# PATH.pallet-backup-<time> (with -2, -3, ... when that name is taken, so no backup is lost).
+pallet_backup_file() {
+  local desired=$1 path=$2 backup counter=1
+  if [[ ! -f $path || -L $path ]] || cmp -s -- "$desired" "$path"; then return 0; fi
+  backup="$path.pallet-backup-$(date +%Y%m%dT%H%M%S)"
+  local stem=$backup
+  while [[ -e $backup || -L $backup ]]; do
+    counter=$((counter + 1))
+    backup="$stem-$counter"
+  done
+  cp -p -- "$path" "$backup"
 }
 
 # pallet_download URL FILE: fetch URL with curl or wget.
@@ -555,9 +590,11 @@ pallet_directory() {
     mkdir -p -- "$path"
     chmod -- "${mode:-0755}" "$path"
   fi
-  if [[ -n $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run) ]]; then
+  local differs
+  differs=$(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run)
+  if [[ -n $differs ]]; then
     pallet_changed
-    if pallet_checking; then return 0; fi
+    if pallet_checking; then pallet_emit "diff $path: $(tr '\n' ' ' <<<"$differs")would change"; return 0; fi
     pallet_set_attributes "$path" "$owner" "$group" "$mode" >/dev/null
   fi
   if [[ $recursive == true && ( -n $owner || -n $group ) ]]; then
@@ -567,9 +604,14 @@ pallet_directory() {
       if ((${#test[@]})); then test+=(-o); fi
       test+=(! -group "$group")
     fi
-    if [[ -n $(find "$path" -mindepth 1 \( "${test[@]}" \) -print -quit) ]]; then
+    local stray
+    stray=$(find "$path" -mindepth 1 \( "${test[@]}" \) -print -quit)
+    if [[ -n $stray ]]; then
       pallet_changed
-      if pallet_checking; then return 0; fi
+      if pallet_checking; then
+        pallet_emit "diff $path: the owner or group of $stray and any others inside would change"
+        return 0
+      fi
       if [[ -n $owner ]]; then chown -R -h -- "$owner" "$path"; fi
       if [[ -n $group ]]; then chgrp -R -h -- "$group" "$path"; fi
     fi
@@ -596,21 +638,33 @@ pallet_link() {
     fi
     return 0
   fi
-  if [[ -L $path && $(readlink -- "$path") == "$target" ]]; then return 0; fi
+  local current=''
+  if [[ -L $path ]]; then current=$(readlink -- "$path"); fi
+  if [[ -L $path && $current == "$target" ]]; then return 0; fi
   if [[ -d $path && ! -L $path ]]; then pallet_fail "link: '$path' is a directory"; fi
   pallet_changed
-  if pallet_checking; then pallet_emit "diff $path: would link to $target"; return 0; fi
+  if pallet_checking; then
+    if [[ -L $path ]]; then
+      pallet_emit "diff $path: would link to $target (now to $current)"
+    elif [[ -e $path ]]; then
+      pallet_emit "diff $path: would link to $target (now a file)"
+    else
+      pallet_emit "diff $path: would link to $target"
+    fi
+    return 0
+  fi
   local dir=${path%/*}
   if [[ -z $dir ]]; then dir=/; fi
-  PALLET_TEMP_FILE="$dir/.pallet-link.$$"
+  # A name no file has (ln refuses to overwrite, so the unchecked name cannot be raced).
+  PALLET_TEMP_FILE=$(mktemp -u "$dir/.pallet-link.XXXXXX")
   ln -s -- "$target" "$PALLET_TEMP_FILE"
   mv -f -T -- "$PALLET_TEMP_FILE" "$path"
   PALLET_TEMP_FILE=''
 }
 
 # pallet_line --path PATH [--line LINE] [--match REGEX] [--state present|absent]
-# present: the first line REGEX matches becomes LINE (later matches are dropped); with no match,
-# LINE is appended unless it is already there. absent: lines equal to LINE (or matching REGEX) go.
+# present: the first line REGEX matches becomes LINE (later matches, and any match after LINE
+# itself, are dropped); with no match, LINE is appended unless it is already there. absent: lines equal to LINE (or matching REGEX) go.
 pallet_line() {
   local path='' line='' match='' state=present has_line=0
   while (($#)); do
@@ -635,7 +689,7 @@ pallet_line() {
       hit = (re != "") ? ($0 ~ re) : (has && $0 == line)
       if (absent) { if (!hit) print; next }
       if (hit) { if (!found || re == "") print line; found = 1; next }
-      if (re == "" && $0 == line) found = 1
+      if (has && $0 == line) found = 1
       print
     }
     END { if (!absent && !found) print line }
@@ -649,37 +703,66 @@ PALLET_PKG_ABSENT=()
 PALLET_PKG_LATEST=()
 
 # pallet_pkg_detect: pick the package manager from /etc/os-release: apt on Debian-like systems,
-# dnf (or yum) on Red Hat-like systems; anything else is a clear error.
+# dnf (or yum) on Red Hat-like systems; anything else is a clear error naming the OS.
 pallet_pkg_detect() {
   if [[ -n $PALLET_PKG ]]; then return 0; fi
+  local action=${PALLET_ACTION:-packages}
+  local supported='pallet manages packages with apt on Debian and Ubuntu, and with dnf or yum on RHEL, Fedora, CentOS, Rocky, AlmaLinux, Oracle Linux and Amazon Linux'
+  if [[ ! -r /etc/os-release ]]; then
+    pallet_fail "$action: cannot tell which OS this node runs: /etc/os-release is missing; $supported"
+  fi
   if pallet_os_in debian ubuntu; then
     if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; then PALLET_PKG=apt; return 0; fi
-    pallet_fail "packages: $(pallet_os_name) is Debian-like but has no apt-get"
+    pallet_fail "$action: $(pallet_pkg_os_label) is Debian-like, but apt-get or dpkg-query is missing"
   fi
   if pallet_os_in rhel fedora centos rocky almalinux ol amzn; then
     if command -v dnf >/dev/null && command -v rpm >/dev/null; then PALLET_PKG=dnf; return 0; fi
     if command -v yum >/dev/null && command -v rpm >/dev/null; then PALLET_PKG=yum; return 0; fi
-    pallet_fail "packages: $(pallet_os_name) is Red Hat-like but has neither dnf nor yum"
+    pallet_fail "$action: $(pallet_pkg_os_label) is Red Hat-like, but has neither dnf nor yum (with rpm)"
   fi
-  pallet_fail "packages: unsupported OS '$(pallet_os_name)': pallet manages packages with apt (Debian, Ubuntu) or dnf/yum (RHEL, Fedora, CentOS, Rocky, Alma)"
+  pallet_fail "$action: unsupported OS $(pallet_pkg_os_label); $supported"
+}
+
+# pallet_pkg_os_label: the node's OS for messages, such as 'Alpine Linux v3.20' (ID=alpine).
+pallet_pkg_os_label() {
+  local key value id=''
+  while IFS='=' read -r key value; do
+    if [[ $key == ID ]]; then value=${value#[\"\']}; id=${value%[\"\']}; fi
+  done </etc/os-release
+  printf "'%s' (ID=%s)" "$(pallet_os_name)" "${id:-none}"
 }
 
 # pallet_pkg_installed NAME: the installed version of a package, or nothing.
 pallet_pkg_installed() {
-  local status
+  local status line
   case $PALLET_PKG in
     apt)
       # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
-      status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$1" 2>/dev/null) || return 0
-      if [[ $status == "ii "* ]]; then printf '%s' "${status#ii  }"; fi
+      status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null) || return 0
+      # The second letter of the status is the package's state: "i" is installed, whatever the
+      # selection (first letter: "i" install, "h" hold, ...).
+      while IFS= read -r line; do
+        if [[ ${line:1:1} == i ]]; then printf '%s' "${line:4}"; return 0; fi
+      done <<<"$status"
       ;;
     *)
-      rpm -q --qf '%{VERSION}-%{RELEASE}' "$1" 2>/dev/null || true
+      # rpm prints "package NAME is not installed" on stdout, with a non-zero status.
+      if status=$(rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$1" 2>/dev/null); then printf '%s' "${status%%$'\n'*}"; fi
       ;;
   esac
 }
 
-# pallet_pkg_upgradable NAME: whether a newer version than the installed one is available.
+# pallet_pkg_pin_matches INSTALLED PIN: whether the installed version is the pinned one. apt needs
+# the exact version; rpm pins may leave out the release (and an epoch is not compared).
+pallet_pkg_pin_matches() {
+  local installed=$1 pin=$2
+  if [[ $pin == "$installed" ]]; then return 0; fi
+  if [[ $PALLET_PKG == apt ]]; then return 1; fi
+  if [[ $pin =~ ^[0-9]+:(.+)$ ]]; then pin=${BASH_REMATCH[1]}; fi
+  [[ $pin == "$installed" || $pin == "${installed%-*}" ]]
+}
+
+# pallet_pkg_upgradable INSTALLED NAME: whether a newer version than the installed one is available.
 pallet_pkg_upgradable() {
   local installed=$1 name=$2 candidate status
   case $PALLET_PKG in
@@ -688,9 +771,14 @@ pallet_pkg_upgradable() {
       [[ -n $candidate && $candidate != "(none)" && $candidate != "$installed" ]]
       ;;
     *)
+      # check-update exits 100 when an update is available, 0 when none is, 1 on errors.
       status=0
-      "$PALLET_PKG" -q check-update "$name" >/dev/null 2>&1 || status=$?
-      ((status == 100))
+      "$PALLET_PKG" -q check-update "$name" >/dev/null || status=$?
+      case $status in
+        100) return 0 ;;
+        0) return 1 ;;
+        *) pallet_fail "packages: '$PALLET_PKG check-update $name' failed with status $status" ;;
+      esac
       ;;
   esac
 }
@@ -708,21 +796,39 @@ pallet_packages_add() {
 }
 
 # pallet_packages_apply: check every package of the transaction, then install, upgrade and
-# remove what is needed in one package-manager run each.
+# remove what is needed: with apt in one apt-get run, with dnf/yum in one run each.
 pallet_packages_apply() {
   local spec name version installed
-  local -a install=() remove=()
+  local -a install=() upgrade=() remove=()
+  if ((${#PALLET_PKG_PRESENT[@]} + ${#PALLET_PKG_LATEST[@]} + ${#PALLET_PKG_ABSENT[@]} == 0)); then
+    # Every package step of the phase has a 'when' that excludes this node.
+    PALLET_STATUS=skipped
+    return 0
+  fi
   pallet_pkg_detect
+  for spec in "${PALLET_PKG_LATEST[@]}"; do
+    if [[ $spec == *=* ]]; then pallet_fail "packages: '$spec' is pinned to a version, but state latest takes names only"; fi
+  done
+  if [[ $PALLET_PKG == apt ]] && ((${#PALLET_PKG_LATEST[@]})) && ! pallet_checking && pallet_apt_lists_stale; then
+    # latest compares with the candidate version, which needs current package lists.
+    pallet_apt_update
+  fi
   for spec in "${PALLET_PKG_PRESENT[@]}"; do
     name=${spec%%=*}
     version=''
     if [[ $spec == *=* ]]; then version=${spec#*=}; fi
     installed=$(pallet_pkg_installed "$name")
-    if [[ -z $installed || ( -n $version && $version != "$installed" ) ]]; then install+=("$spec"); fi
+    if [[ -z $installed ]] || { [[ -n $version ]] && ! pallet_pkg_pin_matches "$installed" "$version"; }; then
+      install+=("$spec")
+    fi
   done
   for name in "${PALLET_PKG_LATEST[@]}"; do
     installed=$(pallet_pkg_installed "$name")
-    if [[ -z $installed ]] || pallet_pkg_upgradable "$installed" "$name"; then install+=("$name"); fi
+    if [[ -z $installed ]]; then
+      install+=("$name")
+    elif pallet_pkg_upgradable "$installed" "$name"; then
+      upgrade+=("$name")
+    fi
   done
   for spec in "${PALLET_PKG_ABSENT[@]}"; do
     name=${spec%%=*}
@@ -731,34 +837,47 @@ pallet_packages_apply() {
   PALLET_PKG_PRESENT=()
   PALLET_PKG_LATEST=()
   PALLET_PKG_ABSENT=()
-  if ((${#install[@]} + ${#remove[@]} == 0)); then return 0; fi
+  if ((${#install[@]} + ${#upgrade[@]} + ${#remove[@]} == 0)); then return 0; fi
   pallet_changed
   if ((${#install[@]})); then pallet_emit "diff packages to install: ${install[*]}"; fi
+  if ((${#upgrade[@]})); then pallet_emit "diff packages to upgrade: ${upgrade[*]}"; fi
   if ((${#remove[@]})); then pallet_emit "diff packages to remove: ${remove[*]}"; fi
   if pallet_checking; then return 0; fi
   if [[ $PALLET_PKG == apt ]]; then
-    if ((${#install[@]})); then pallet_apt_install "${install[@]}"; fi
-    if ((${#remove[@]})); then DEBIAN_FRONTEND=noninteractive apt-get -q -y remove "${remove[@]}" >&2; fi
+    # One apt-get run: NAME- in an install command removes the package in the same transaction.
+    local -a names=("${install[@]}" "${upgrade[@]}") flags=()
+    for name in "${remove[@]}"; do names+=("$name-"); done
+    # A pin may be older than the installed version; apt-get -y refuses downgrades unless told.
+    if [[ " ${install[*]}" == *=* ]]; then flags=(--allow-downgrades); fi
+    pallet_apt_install "${flags[@]}" "${names[@]}"
   else
-    local i
-    for i in "${!install[@]}"; do install[i]=${install[$i]/=/-}; done
-    if ((${#install[@]})); then "$PALLET_PKG" -y install "${install[@]}" >&2; fi
+    local -a specs=()
+    for spec in "${install[@]}"; do specs+=("${spec/=/-}"); done
+    # dnf install leaves an installed package alone (with best=False); upgrade moves it to the newest.
+    if ((${#specs[@]})); then "$PALLET_PKG" -y install "${specs[@]}" >&2; fi
+    if ((${#upgrade[@]})); then "$PALLET_PKG" -y upgrade "${upgrade[@]}" >&2; fi
     if ((${#remove[@]})); then "$PALLET_PKG" -y remove "${remove[@]}" >&2; fi
   fi
 }
 
-# pallet_apt_install NAME...: apt-get install, refreshing the package lists first when they are
-# missing or a package source changed, and once more when a package cannot be found.
+# pallet_apt_install [--allow-downgrades] NAME...: one apt-get install (NAME- removes NAME),
+# refreshing the package lists first when they are missing or a package source changed, and once
+# more when a package cannot be found.
 pallet_apt_install() {
   local -a apt=(apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-  if [[ -e $PALLET_STATE_DIR/apt-lists-stale ]] || ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
-    pallet_apt_update
-  fi
+  if [[ $1 == --allow-downgrades ]]; then apt+=("$1"); shift; fi
+  if pallet_apt_lists_stale; then pallet_apt_update; fi
   if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2; then
     pallet_log "apt-get install failed; refreshing package lists and trying once more"
     pallet_apt_update
     DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2
   fi
+}
+
+# pallet_apt_lists_stale: whether the package lists must be refreshed before use: a package source
+# changed, or there are none (they may be stored compressed, as *_Packages.lz4 or .gz).
+pallet_apt_lists_stale() {
+  [[ -e $PALLET_STATE_DIR/apt-lists-stale ]] || ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null
 }
 
 pallet_apt_update() {
@@ -836,6 +955,41 @@ pallet_os_codename() {
   pallet_fail "package-source: the node's /etc/os-release has no VERSION_CODENAME; set 'suites'"
 }
 
+# pallet_ini_set_main FILE KEY VALUE: FILE's text with KEY=VALUE in its [main] section (dnf.conf,
+# yum.conf), on stdout: the first KEY= line of [main] is replaced and any other dropped, or the
+# line is added at the end of [main]; [main] is added at the top when missing. Other sections
+# (repositories may be defined in the same file) and comments stay as they are.
+pallet_ini_set_main() {
+  local conf=$1 key=$2 value=$3 line in_main=0 written=0 blanks=0
+  if [[ ! -e $conf ]] || ! grep -q '^[[:space:]]*\[main\]' "$conf"; then
+    printf '[main]\n%s=%s\n' "$key" "$value"
+    written=1
+    if [[ ! -e $conf ]]; then return 0; fi
+  fi
+  while IFS= read -r line || [[ -n $line ]]; do
+    if ((in_main)) && [[ $line =~ ^[[:space:]]*$ ]]; then
+      blanks=$((blanks + 1))
+      continue
+    fi
+    if [[ $line =~ ^[[:space:]]*\[([^]]*)\] ]]; then
+      if ((in_main && !written)); then printf '%s=%s\n' "$key" "$value"; written=1; fi
+      in_main=0
+      if [[ ${BASH_REMATCH[1]} == main ]]; then in_main=1; fi
+    elif ((in_main)) && [[ $line =~ ^[[:space:]]*"$key"[[:space:]]*= ]]; then
+      if ((!written)); then
+        while ((blanks > 0)); do printf '\n'; blanks=$((blanks - 1)); done
+        printf '%s=%s\n' "$key" "$value"
+        written=1
+      fi
+      continue
+    fi
+    while ((blanks > 0)); do printf '\n'; blanks=$((blanks - 1)); done
+    printf '%s\n' "$line"
+  done <"$conf"
+  if ((in_main && !written)); then printf '%s=%s\n' "$key" "$value"; fi
+  while ((blanks > 0)); do printf '\n'; blanks=$((blanks - 1)); done
+}
+
 # pallet_package_manager [--update true] [--cache-valid-time SECONDS] [--proxy URL]
 pallet_package_manager() {
   local update=false valid=3600 proxy=''
@@ -857,10 +1011,7 @@ pallet_package_manager() {
     else
       local conf=/etc/dnf/dnf.conf
       if [[ $PALLET_PKG == yum ]]; then conf=/etc/yum.conf; fi
-      if [[ ! -f $conf ]]; then printf '[main]\n' >"$conf"; fi
-      grep -v '^proxy=' "$conf" >"$desired" || true
-      printf 'proxy=%s\n' "$proxy" >>"$desired"
-      if grep -qx "proxy=$proxy" "$conf" && (($(grep -c '^proxy=' "$conf") == 1)); then cp -- "$conf" "$desired"; fi
+      pallet_ini_set_main "$conf" proxy "$proxy" >"$desired"
       pallet_converge_file "$desired" "$conf"
     fi
   fi
@@ -968,7 +1119,8 @@ pallet_user() {
     if [[ $want_gid != "$current_gid" ]]; then args+=(--gid "$group"); changes+=("group $current_gid -> $group"); fi
   fi
   if ((groups_set)); then
-    current_groups=$(id -Gn "$name" | tr ' ' '\n' | grep -vxF -- "$(id -gn "$name")" | sort -u | paste -sd, -)
+    # grep -v finds nothing (status 1) for a user in no supplementary group at all.
+    current_groups=$(id -Gn "$name" | tr ' ' '\n' | { grep -vxF -- "$(id -gn "$name")" || true; } | sort -u | paste -sd, -)
     want_groups=$(printf '%s\n' "${groups[@]}" | sort -u | paste -sd, -)
     if [[ $current_groups != "$want_groups" ]]; then
       args+=(--groups "$joined")
@@ -1003,22 +1155,44 @@ pallet_authorized_key() {
     pallet_fail "authorized-key: user '$user' does not exist"
   fi
   IFS=: read -r _ _ _ gid _ home _ <<<"$entry"
-  local file=$home/.ssh/authorized_keys desired
+  local file=$home/.ssh/authorized_keys desired present=0
   local -a words
   read -r -a words <<<"$key"
   local body="${words[0]} ${words[1]}"
   desired=$(pallet_work_file)
   if [[ -f $file ]]; then
+    # A line holds the key when its first two words are exactly the key's type and material.
     # shellcheck disable=SC2016 # awk program, not a shell expansion
-    PALLET_BODY=$body awk '{ split($0, w, " "); if (w[1] " " w[2] == ENVIRON["PALLET_BODY"]) next; print }' "$file" >"$desired"
-    if [[ $state == present ]] && grep -qF -- "$body" "$file"; then cp -- "$file" "$desired"; fi
+    if PALLET_BODY=$body awk '{ split($0, w, " ") } w[1] " " w[2] == ENVIRON["PALLET_BODY"] { found = 1 } END { exit !found }' "$file"; then
+      present=1
+    fi
+    if [[ $state == present ]]; then
+      cp -- "$file" "$desired"
+    else
+      # shellcheck disable=SC2016 # awk program, not a shell expansion
+      PALLET_BODY=$body awk '{ split($0, w, " "); if (w[1] " " w[2] == ENVIRON["PALLET_BODY"]) next; print }' "$file" >"$desired"
+    fi
   fi
-  if [[ $state == present ]] && ! grep -qF -- "$body" "$desired"; then printf '%s\n' "$key" >>"$desired"; fi
+  if [[ $state == present ]] && ((!present)); then printf '%s\n' "$key" >>"$desired"; fi
   if [[ ! -f $file && $state == absent ]]; then return 0; fi
   if [[ ! -d $home/.ssh ]]; then
     pallet_changed
     if pallet_checking; then pallet_emit "diff $home/.ssh would be created"; return 0; fi
     install -d -m 0700 -o "$user" -g "$gid" -- "$home/.ssh"
+  elif [[ -L $home/.ssh ]]; then
+    pallet_fail "authorized-key: '$home/.ssh' is a symbolic link"
+  else
+    # sshd ignores keys in a folder others may write to; keep it the user's, 0700.
+    local differs
+    differs=$(pallet_set_attributes "$home/.ssh" "$user" "$gid" 0700 --dry-run)
+    if [[ -n $differs ]]; then
+      pallet_changed
+      if pallet_checking; then
+        pallet_emit "diff $home/.ssh: $(tr '\n' ' ' <<<"$differs")would change"
+      else
+        pallet_set_attributes "$home/.ssh" "$user" "$gid" 0700 >/dev/null
+      fi
+    fi
   fi
   pallet_converge_file "$desired" "$file" --owner "$user" --group "$gid" --mode 0600
 }
@@ -1080,10 +1254,12 @@ pallet_service() {
   [[ -n $action ]] || return 0
   pallet_changed
   if pallet_checking; then pallet_emit "diff service $name would $action"; return 0; fi
+  # The daemon must not inherit the protocol (fd 3) or the node lock (fd 9): it would keep
+  # the run's output open, and the lock held, for as long as it lives.
   if ((systemd)); then
-    systemctl "$action" -- "$name" >&2
+    systemctl "$action" -- "$name" >&2 3>&- 9>&-
   else
-    service "$name" "$action" >&2
+    service "$name" "$action" </dev/null >&2 3>&- 9>&-
   fi
 }
 

@@ -44,6 +44,11 @@ struct RunCommandSupport {
                     continue
                 }
                 if !outcome.created.isEmpty { printError("pallet: created \(outcome.created.joined(separator: ", "))") }
+                // New VMs have new host keys, possibly at the address of a VM destroyed earlier.
+                let knownHosts = KnownHosts(path: session.knownHostsFile)
+                for target in outcome.targets where outcome.created.contains(target.name) {
+                    knownHosts.forget(address: target.address, port: target.port)
+                }
                 inventory.add(outcome.targets, group: group.name)
             }
         }

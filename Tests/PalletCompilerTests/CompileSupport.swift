@@ -18,6 +18,17 @@ func compileMain(_ yaml: String, extra: [String: String] = [:]) throws -> (Outpu
     return try compile(files)
 }
 
+/// Compiles `specs/main.yaml` after the hosts preamble, with more project files given as bytes
+/// (project-relative path to contents), such as a `source` or `template` next to the spec.
+func compileMain(_ yaml: String, files: [String: [UInt8]]) throws -> (OutputTree?, [String]) {
+    let project = try TemporaryProject(files: ["specs/main.yaml": hostsPreamble + yaml])
+    defer { project.remove() }
+    for (path, bytes) in files { try project.write(path, bytes: bytes) }
+    let diagnostics = Diagnostics()
+    let tree = try Compiler(projectRoot: project.root).compile(diagnostics: diagnostics)
+    return (tree, diagnostics.sorted.map(\.description))
+}
+
 /// A hosts service `lab` with one host `h1` in group `g` (the group itself is left to the test).
 let hostsPreamble = """
     services:

@@ -21,4 +21,16 @@ public struct KnownHosts: Sendable {
         }
         return false
     }
+
+    /// Removes every key of `address` on `port`: a VM created anew may reuse the address of one
+    /// destroyed earlier, with a new host key.
+    public func forget(address: String, port: Int) {
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        let name = port == 22 ? address : "[\(address)]:\(port)"
+        let kept = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { line in
+            !(line.split(separator: " ").first?.split(separator: ",").contains { $0 == name } ?? false)
+        }
+        let text = kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+    }
 }

@@ -24,7 +24,16 @@ public enum ActionCatalog {
         options: [
             OptionSpec("names", .packageList, required: true, "Package names, each optionally pinned as name=version."),
             packageState,
-        ])
+        ],
+        validate: { options, diagnostics in noPinWithLatest(options, key: "names", diagnostics) })
+
+    /// `state: latest` cannot go with a pinned version.
+    static func noPinWithLatest(_ options: ActionOptions, key: String, _ diagnostics: Diagnostics) {
+        guard options.literal("state") == "latest", case .list(let names)? = options[key] else { return }
+        for name in names where name.source.contains("=") {
+            diagnostics.error(name.location, "'\(name.source.debugEscaped)' pins a version, which contradicts state 'latest'")
+        }
+    }
 
     static let package = ActionSchema(
         "package", help: "One package; the same as packages with one name.",
@@ -37,6 +46,7 @@ public enum ActionCatalog {
             if case .list(let names)? = options["name"], names.count != 1 {
                 diagnostics.error(options.location(of: "name"), "'package' takes one name; use 'packages' for a list")
             }
+            noPinWithLatest(options, key: "name", diagnostics)
         })
 
     static let packageSource = ActionSchema(

@@ -93,7 +93,8 @@ pallet_user() {
     if [[ $want_gid != "$current_gid" ]]; then args+=(--gid "$group"); changes+=("group $current_gid -> $group"); fi
   fi
   if ((groups_set)); then
-    current_groups=$(id -Gn "$name" | tr ' ' '\n' | grep -vxF -- "$(id -gn "$name")" | sort -u | paste -sd, -)
+    # grep -v finds nothing (status 1) for a user in no supplementary group at all.
+    current_groups=$(id -Gn "$name" | tr ' ' '\n' | { grep -vxF -- "$(id -gn "$name")" || true; } | sort -u | paste -sd, -)
     want_groups=$(printf '%s\n' "${groups[@]}" | sort -u | paste -sd, -)
     if [[ $current_groups != "$want_groups" ]]; then
       args+=(--groups "$joined")
@@ -128,22 +129,44 @@ pallet_authorized_key() {
     pallet_fail "authorized-key: user '$user' does not exist"
   fi
   IFS=: read -r _ _ _ gid _ home _ <<<"$entry"
-  local file=$home/.ssh/authorized_keys desired
+  local file=$home/.ssh/authorized_keys desired present=0
   local -a words
   read -r -a words <<<"$key"
   local body="${words[0]} ${words[1]}"
   desired=$(pallet_work_file)
   if [[ -f $file ]]; then
+    # A line holds the key when its first two words are exactly the key's type and material.
     # shellcheck disable=SC2016 # awk program, not a shell expansion
-    PALLET_BODY=$body awk '{ split($0, w, " "); if (w[1] " " w[2] == ENVIRON["PALLET_BODY"]) next; print }' "$file" >"$desired"
-    if [[ $state == present ]] && grep -qF -- "$body" "$file"; then cp -- "$file" "$desired"; fi
+    if PALLET_BODY=$body awk '{ split($0, w, " ") } w[1] " " w[2] == ENVIRON["PALLET_BODY"] { found = 1 } END { exit !found }' "$file"; then
+      present=1
+    fi
+    if [[ $state == present ]]; then
+      cp -- "$file" "$desired"
+    else
+      # shellcheck disable=SC2016 # awk program, not a shell expansion
+      PALLET_BODY=$body awk '{ split($0, w, " "); if (w[1] " " w[2] == ENVIRON["PALLET_BODY"]) next; print }' "$file" >"$desired"
+    fi
   fi
-  if [[ $state == present ]] && ! grep -qF -- "$body" "$desired"; then printf '%s\n' "$key" >>"$desired"; fi
+  if [[ $state == present ]] && ((!present)); then printf '%s\n' "$key" >>"$desired"; fi
   if [[ ! -f $file && $state == absent ]]; then return 0; fi
   if [[ ! -d $home/.ssh ]]; then
     pallet_changed
     if pallet_checking; then pallet_emit "diff $home/.ssh would be created"; return 0; fi
     install -d -m 0700 -o "$user" -g "$gid" -- "$home/.ssh"
+  elif [[ -L $home/.ssh ]]; then
+    pallet_fail "authorized-key: '$home/.ssh' is a symbolic link"
+  else
+    # sshd ignores keys in a folder others may write to; keep it the user's, 0700.
+    local differs
+    differs=$(pallet_set_attributes "$home/.ssh" "$user" "$gid" 0700 --dry-run)
+    if [[ -n $differs ]]; then
+      pallet_changed
+      if pallet_checking; then
+        pallet_emit "diff $home/.ssh: $(tr '\n' ' ' <<<"$differs")would change"
+      else
+        pallet_set_attributes "$home/.ssh" "$user" "$gid" 0700 >/dev/null
+      fi
+    fi
   fi
   pallet_converge_file "$desired" "$file" --owner "$user" --group "$gid" --mode 0600
 }

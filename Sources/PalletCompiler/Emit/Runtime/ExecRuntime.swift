@@ -22,11 +22,30 @@ pallet_exec() {
   done
   script=$(cat && printf x)
   script=${script%x}
-  if [[ -n $creates && ( -e $creates || -L $creates ) ]]; then return 0; fi
-  if [[ -n $unless ]] && pallet_guard "$unless"; then return 0; fi
-  if [[ -n $only_if ]] && ! pallet_guard "$only_if"; then return 0; fi
+  local -a reasons=()
+  if [[ -n $creates ]]; then
+    if [[ -e $creates || -L $creates ]]; then return 0; fi
+    reasons+=("$creates does not exist")
+  fi
+  if [[ -n $unless ]]; then
+    if pallet_guard "$unless"; then return 0; fi
+    reasons+=("the unless command failed")
+  fi
+  if [[ -n $only_if ]]; then
+    if ! pallet_guard "$only_if"; then return 0; fi
+    reasons+=("the only-if command succeeded")
+  fi
   pallet_changed
-  if pallet_checking; then return 0; fi
+  if pallet_checking; then
+    if ((${#reasons[@]})); then
+      local why='' reason
+      for reason in "${reasons[@]}"; do why+="${why:+; }$reason"; done
+      pallet_emit "diff exec would run: $why"
+    else
+      pallet_emit "diff exec would run (it has no creates, unless or only-if guard)"
+    fi
+    return 0
+  fi
   if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
   file=$(pallet_work_file)
   printf '%s' "$script" >"$file"
@@ -39,7 +58,9 @@ pallet_exec() {
   (
     for i in "${!env_names[@]}"; do export "${env_names[$i]}=${env_values[$i]}"; done
     for i in "${!secret_names[@]}"; do export "${secret_names[$i]}=$(pallet_read_file "${secret_ids[$i]}")"; done
-    exec "$interpreter" "$file" </dev/null >&2
+    # Not the protocol (fd 3) nor the node lock (fd 9): a daemon the script starts must not
+    # hold them open after the run.
+    exec "$interpreter" "$file" </dev/null >&2 3>&- 9>&-
   ) || status=$?
   rm -f -- "$file"
   if ((status != 0)); then

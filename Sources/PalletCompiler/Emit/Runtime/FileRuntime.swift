@@ -28,7 +28,6 @@ pallet_file() {
   fi
   local desired
   local -a flags=(--owner "$owner" --group "$group" --mode "$mode")
-  if [[ $backup == true ]]; then flags+=(--backup); fi
   if [[ -n $secret ]]; then
     pallet_require_secret "$secret"
     desired=$PALLET_SECRETS_DIR/$secret
@@ -36,11 +35,9 @@ pallet_file() {
   elif [[ -n $url ]]; then
     if [[ -f $path && ! -L $path ]] && [[ $(sha256sum <"$path") == "$sha256  -" ]]; then
       desired=$path
-    elif pallet_checking; then
-      pallet_changed
-      pallet_emit "diff $path: would be downloaded from $url (sha256 $sha256)"
-      return 0
     else
+      # Check mode downloads too (into the run's private work directory), so it can show the
+      # diff and catch a wrong checksum; it still changes nothing on the node.
       desired=$(pallet_work_file)
       pallet_download "$url" "$desired"
       if [[ $(sha256sum <"$desired") != "$sha256  -" ]]; then
@@ -59,7 +56,24 @@ pallet_file() {
   else
     desired=$(pallet_work_file)
   fi
+  if [[ $backup == true ]] && ! pallet_checking; then
+    pallet_backup_file "$desired" "$path"
+  fi
   pallet_converge_file "$desired" "$path" "${flags[@]}"
+}
+
+# pallet_backup_file DESIRED PATH: before PATH's content is replaced by DESIRED's, keep a copy as
+# PATH.pallet-backup-<time> (with -2, -3, ... when that name is taken, so no backup is lost).
+pallet_backup_file() {
+  local desired=$1 path=$2 backup counter=1
+  if [[ ! -f $path || -L $path ]] || cmp -s -- "$desired" "$path"; then return 0; fi
+  backup="$path.pallet-backup-$(date +%Y%m%dT%H%M%S)"
+  local stem=$backup
+  while [[ -e $backup || -L $backup ]]; do
+    counter=$((counter + 1))
+    backup="$stem-$counter"
+  done
+  cp -p -- "$path" "$backup"
 }
 
 # pallet_download URL FILE: fetch URL with curl or wget.
@@ -108,9 +122,11 @@ pallet_directory() {
     mkdir -p -- "$path"
     chmod -- "${mode:-0755}" "$path"
   fi
-  if [[ -n $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run) ]]; then
+  local differs
+  differs=$(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run)
+  if [[ -n $differs ]]; then
     pallet_changed
-    if pallet_checking; then return 0; fi
+    if pallet_checking; then pallet_emit "diff $path: $(tr '\n' ' ' <<<"$differs")would change"; return 0; fi
     pallet_set_attributes "$path" "$owner" "$group" "$mode" >/dev/null
   fi
   if [[ $recursive == true && ( -n $owner || -n $group ) ]]; then
@@ -120,9 +136,14 @@ pallet_directory() {
       if ((${#test[@]})); then test+=(-o); fi
       test+=(! -group "$group")
     fi
-    if [[ -n $(find "$path" -mindepth 1 \( "${test[@]}" \) -print -quit) ]]; then
+    local stray
+    stray=$(find "$path" -mindepth 1 \( "${test[@]}" \) -print -quit)
+    if [[ -n $stray ]]; then
       pallet_changed
-      if pallet_checking; then return 0; fi
+      if pallet_checking; then
+        pallet_emit "diff $path: the owner or group of $stray and any others inside would change"
+        return 0
+      fi
       if [[ -n $owner ]]; then chown -R -h -- "$owner" "$path"; fi
       if [[ -n $group ]]; then chgrp -R -h -- "$group" "$path"; fi
     fi
@@ -149,21 +170,33 @@ pallet_link() {
     fi
     return 0
   fi
-  if [[ -L $path && $(readlink -- "$path") == "$target" ]]; then return 0; fi
+  local current=''
+  if [[ -L $path ]]; then current=$(readlink -- "$path"); fi
+  if [[ -L $path && $current == "$target" ]]; then return 0; fi
   if [[ -d $path && ! -L $path ]]; then pallet_fail "link: '$path' is a directory"; fi
   pallet_changed
-  if pallet_checking; then pallet_emit "diff $path: would link to $target"; return 0; fi
+  if pallet_checking; then
+    if [[ -L $path ]]; then
+      pallet_emit "diff $path: would link to $target (now to $current)"
+    elif [[ -e $path ]]; then
+      pallet_emit "diff $path: would link to $target (now a file)"
+    else
+      pallet_emit "diff $path: would link to $target"
+    fi
+    return 0
+  fi
   local dir=${path%/*}
   if [[ -z $dir ]]; then dir=/; fi
-  PALLET_TEMP_FILE="$dir/.pallet-link.$$"
+  # A name no file has (ln refuses to overwrite, so the unchecked name cannot be raced).
+  PALLET_TEMP_FILE=$(mktemp -u "$dir/.pallet-link.XXXXXX")
   ln -s -- "$target" "$PALLET_TEMP_FILE"
   mv -f -T -- "$PALLET_TEMP_FILE" "$path"
   PALLET_TEMP_FILE=''
 }
 
 # pallet_line --path PATH [--line LINE] [--match REGEX] [--state present|absent]
-# present: the first line REGEX matches becomes LINE (later matches are dropped); with no match,
-# LINE is appended unless it is already there. absent: lines equal to LINE (or matching REGEX) go.
+# present: the first line REGEX matches becomes LINE (later matches, and any match after LINE
+# itself, are dropped); with no match, LINE is appended unless it is already there. absent: lines equal to LINE (or matching REGEX) go.
 pallet_line() {
   local path='' line='' match='' state=present has_line=0
   while (($#)); do
@@ -188,7 +221,7 @@ pallet_line() {
       hit = (re != "") ? ($0 ~ re) : (has && $0 == line)
       if (absent) { if (!hit) print; next }
       if (hit) { if (!found || re == "") print line; found = 1; next }
-      if (re == "" && $0 == line) found = 1
+      if (has && $0 == line) found = 1
       print
     }
     END { if (!absent && !found) print line }

@@ -8,37 +8,66 @@ PALLET_PKG_ABSENT=()
 PALLET_PKG_LATEST=()
 
 # pallet_pkg_detect: pick the package manager from /etc/os-release: apt on Debian-like systems,
-# dnf (or yum) on Red Hat-like systems; anything else is a clear error.
+# dnf (or yum) on Red Hat-like systems; anything else is a clear error naming the OS.
 pallet_pkg_detect() {
   if [[ -n $PALLET_PKG ]]; then return 0; fi
+  local action=${PALLET_ACTION:-packages}
+  local supported='pallet manages packages with apt on Debian and Ubuntu, and with dnf or yum on RHEL, Fedora, CentOS, Rocky, AlmaLinux, Oracle Linux and Amazon Linux'
+  if [[ ! -r /etc/os-release ]]; then
+    pallet_fail "$action: cannot tell which OS this node runs: /etc/os-release is missing; $supported"
+  fi
   if pallet_os_in debian ubuntu; then
     if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; then PALLET_PKG=apt; return 0; fi
-    pallet_fail "packages: $(pallet_os_name) is Debian-like but has no apt-get"
+    pallet_fail "$action: $(pallet_pkg_os_label) is Debian-like, but apt-get or dpkg-query is missing"
   fi
   if pallet_os_in rhel fedora centos rocky almalinux ol amzn; then
     if command -v dnf >/dev/null && command -v rpm >/dev/null; then PALLET_PKG=dnf; return 0; fi
     if command -v yum >/dev/null && command -v rpm >/dev/null; then PALLET_PKG=yum; return 0; fi
-    pallet_fail "packages: $(pallet_os_name) is Red Hat-like but has neither dnf nor yum"
+    pallet_fail "$action: $(pallet_pkg_os_label) is Red Hat-like, but has neither dnf nor yum (with rpm)"
   fi
-  pallet_fail "packages: unsupported OS '$(pallet_os_name)': pallet manages packages with apt (Debian, Ubuntu) or dnf/yum (RHEL, Fedora, CentOS, Rocky, Alma)"
+  pallet_fail "$action: unsupported OS $(pallet_pkg_os_label); $supported"
+}
+
+# pallet_pkg_os_label: the node's OS for messages, such as 'Alpine Linux v3.20' (ID=alpine).
+pallet_pkg_os_label() {
+  local key value id=''
+  while IFS='=' read -r key value; do
+    if [[ $key == ID ]]; then value=${value#[\"\']}; id=${value%[\"\']}; fi
+  done </etc/os-release
+  printf "'%s' (ID=%s)" "$(pallet_os_name)" "${id:-none}"
 }
 
 # pallet_pkg_installed NAME: the installed version of a package, or nothing.
 pallet_pkg_installed() {
-  local status
+  local status line
   case $PALLET_PKG in
     apt)
       # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
-      status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$1" 2>/dev/null) || return 0
-      if [[ $status == "ii "* ]]; then printf '%s' "${status#ii  }"; fi
+      status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null) || return 0
+      # The second letter of the status is the package's state: "i" is installed, whatever the
+      # selection (first letter: "i" install, "h" hold, ...).
+      while IFS= read -r line; do
+        if [[ ${line:1:1} == i ]]; then printf '%s' "${line:4}"; return 0; fi
+      done <<<"$status"
       ;;
     *)
-      rpm -q --qf '%{VERSION}-%{RELEASE}' "$1" 2>/dev/null || true
+      # rpm prints "package NAME is not installed" on stdout, with a non-zero status.
+      if status=$(rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$1" 2>/dev/null); then printf '%s' "${status%%$'\n'*}"; fi
       ;;
   esac
 }
 
-# pallet_pkg_upgradable NAME: whether a newer version than the installed one is available.
+# pallet_pkg_pin_matches INSTALLED PIN: whether the installed version is the pinned one. apt needs
+# the exact version; rpm pins may leave out the release (and an epoch is not compared).
+pallet_pkg_pin_matches() {
+  local installed=$1 pin=$2
+  if [[ $pin == "$installed" ]]; then return 0; fi
+  if [[ $PALLET_PKG == apt ]]; then return 1; fi
+  if [[ $pin =~ ^[0-9]+:(.+)$ ]]; then pin=${BASH_REMATCH[1]}; fi
+  [[ $pin == "$installed" || $pin == "${installed%-*}" ]]
+}
+
+# pallet_pkg_upgradable INSTALLED NAME: whether a newer version than the installed one is available.
 pallet_pkg_upgradable() {
   local installed=$1 name=$2 candidate status
   case $PALLET_PKG in
@@ -47,9 +76,14 @@ pallet_pkg_upgradable() {
       [[ -n $candidate && $candidate != "(none)" && $candidate != "$installed" ]]
       ;;
     *)
+      # check-update exits 100 when an update is available, 0 when none is, 1 on errors.
       status=0
-      "$PALLET_PKG" -q check-update "$name" >/dev/null 2>&1 || status=$?
-      ((status == 100))
+      "$PALLET_PKG" -q check-update "$name" >/dev/null || status=$?
+      case $status in
+        100) return 0 ;;
+        0) return 1 ;;
+        *) pallet_fail "packages: '$PALLET_PKG check-update $name' failed with status $status" ;;
+      esac
       ;;
   esac
 }
@@ -67,21 +101,39 @@ pallet_packages_add() {
 }
 
 # pallet_packages_apply: check every package of the transaction, then install, upgrade and
-# remove what is needed in one package-manager run each.
+# remove what is needed: with apt in one apt-get run, with dnf/yum in one run each.
 pallet_packages_apply() {
   local spec name version installed
-  local -a install=() remove=()
+  local -a install=() upgrade=() remove=()
+  if ((${#PALLET_PKG_PRESENT[@]} + ${#PALLET_PKG_LATEST[@]} + ${#PALLET_PKG_ABSENT[@]} == 0)); then
+    # Every package step of the phase has a 'when' that excludes this node.
+    PALLET_STATUS=skipped
+    return 0
+  fi
   pallet_pkg_detect
+  for spec in "${PALLET_PKG_LATEST[@]}"; do
+    if [[ $spec == *=* ]]; then pallet_fail "packages: '$spec' is pinned to a version, but state latest takes names only"; fi
+  done
+  if [[ $PALLET_PKG == apt ]] && ((${#PALLET_PKG_LATEST[@]})) && ! pallet_checking && pallet_apt_lists_stale; then
+    # latest compares with the candidate version, which needs current package lists.
+    pallet_apt_update
+  fi
   for spec in "${PALLET_PKG_PRESENT[@]}"; do
     name=${spec%%=*}
     version=''
     if [[ $spec == *=* ]]; then version=${spec#*=}; fi
     installed=$(pallet_pkg_installed "$name")
-    if [[ -z $installed || ( -n $version && $version != "$installed" ) ]]; then install+=("$spec"); fi
+    if [[ -z $installed ]] || { [[ -n $version ]] && ! pallet_pkg_pin_matches "$installed" "$version"; }; then
+      install+=("$spec")
+    fi
   done
   for name in "${PALLET_PKG_LATEST[@]}"; do
     installed=$(pallet_pkg_installed "$name")
-    if [[ -z $installed ]] || pallet_pkg_upgradable "$installed" "$name"; then install+=("$name"); fi
+    if [[ -z $installed ]]; then
+      install+=("$name")
+    elif pallet_pkg_upgradable "$installed" "$name"; then
+      upgrade+=("$name")
+    fi
   done
   for spec in "${PALLET_PKG_ABSENT[@]}"; do
     name=${spec%%=*}
@@ -90,34 +142,47 @@ pallet_packages_apply() {
   PALLET_PKG_PRESENT=()
   PALLET_PKG_LATEST=()
   PALLET_PKG_ABSENT=()
-  if ((${#install[@]} + ${#remove[@]} == 0)); then return 0; fi
+  if ((${#install[@]} + ${#upgrade[@]} + ${#remove[@]} == 0)); then return 0; fi
   pallet_changed
   if ((${#install[@]})); then pallet_emit "diff packages to install: ${install[*]}"; fi
+  if ((${#upgrade[@]})); then pallet_emit "diff packages to upgrade: ${upgrade[*]}"; fi
   if ((${#remove[@]})); then pallet_emit "diff packages to remove: ${remove[*]}"; fi
   if pallet_checking; then return 0; fi
   if [[ $PALLET_PKG == apt ]]; then
-    if ((${#install[@]})); then pallet_apt_install "${install[@]}"; fi
-    if ((${#remove[@]})); then DEBIAN_FRONTEND=noninteractive apt-get -q -y remove "${remove[@]}" >&2; fi
+    # One apt-get run: NAME- in an install command removes the package in the same transaction.
+    local -a names=("${install[@]}" "${upgrade[@]}") flags=()
+    for name in "${remove[@]}"; do names+=("$name-"); done
+    # A pin may be older than the installed version; apt-get -y refuses downgrades unless told.
+    if [[ " ${install[*]}" == *=* ]]; then flags=(--allow-downgrades); fi
+    pallet_apt_install "${flags[@]}" "${names[@]}"
   else
-    local i
-    for i in "${!install[@]}"; do install[i]=${install[$i]/=/-}; done
-    if ((${#install[@]})); then "$PALLET_PKG" -y install "${install[@]}" >&2; fi
+    local -a specs=()
+    for spec in "${install[@]}"; do specs+=("${spec/=/-}"); done
+    # dnf install leaves an installed package alone (with best=False); upgrade moves it to the newest.
+    if ((${#specs[@]})); then "$PALLET_PKG" -y install "${specs[@]}" >&2; fi
+    if ((${#upgrade[@]})); then "$PALLET_PKG" -y upgrade "${upgrade[@]}" >&2; fi
     if ((${#remove[@]})); then "$PALLET_PKG" -y remove "${remove[@]}" >&2; fi
   fi
 }
 
-# pallet_apt_install NAME...: apt-get install, refreshing the package lists first when they are
-# missing or a package source changed, and once more when a package cannot be found.
+# pallet_apt_install [--allow-downgrades] NAME...: one apt-get install (NAME- removes NAME),
+# refreshing the package lists first when they are missing or a package source changed, and once
+# more when a package cannot be found.
 pallet_apt_install() {
   local -a apt=(apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-  if [[ -e $PALLET_STATE_DIR/apt-lists-stale ]] || ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
-    pallet_apt_update
-  fi
+  if [[ $1 == --allow-downgrades ]]; then apt+=("$1"); shift; fi
+  if pallet_apt_lists_stale; then pallet_apt_update; fi
   if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2; then
     pallet_log "apt-get install failed; refreshing package lists and trying once more"
     pallet_apt_update
     DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2
   fi
+}
+
+# pallet_apt_lists_stale: whether the package lists must be refreshed before use: a package source
+# changed, or there are none (they may be stored compressed, as *_Packages.lz4 or .gz).
+pallet_apt_lists_stale() {
+  [[ -e $PALLET_STATE_DIR/apt-lists-stale ]] || ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null
 }
 
 pallet_apt_update() {
@@ -195,6 +260,41 @@ pallet_os_codename() {
   pallet_fail "package-source: the node's /etc/os-release has no VERSION_CODENAME; set 'suites'"
 }
 
+# pallet_ini_set_main FILE KEY VALUE: FILE's text with KEY=VALUE in its [main] section (dnf.conf,
+# yum.conf), on stdout: the first KEY= line of [main] is replaced and any other dropped, or the
+# line is added at the end of [main]; [main] is added at the top when missing. Other sections
+# (repositories may be defined in the same file) and comments stay as they are.
+pallet_ini_set_main() {
+  local conf=$1 key=$2 value=$3 line in_main=0 written=0 blanks=0
+  if [[ ! -e $conf ]] || ! grep -q '^[[:space:]]*\[main\]' "$conf"; then
+    printf '[main]\n%s=%s\n' "$key" "$value"
+    written=1
+    if [[ ! -e $conf ]]; then return 0; fi
+  fi
+  while IFS= read -r line || [[ -n $line ]]; do
+    if ((in_main)) && [[ $line =~ ^[[:space:]]*$ ]]; then
+      blanks=$((blanks + 1))
+      continue
+    fi
+    if [[ $line =~ ^[[:space:]]*\[([^]]*)\] ]]; then
+      if ((in_main && !written)); then printf '%s=%s\n' "$key" "$value"; written=1; fi
+      in_main=0
+      if [[ ${BASH_REMATCH[1]} == main ]]; then in_main=1; fi
+    elif ((in_main)) && [[ $line =~ ^[[:space:]]*"$key"[[:space:]]*= ]]; then
+      if ((!written)); then
+        while ((blanks > 0)); do printf '\n'; blanks=$((blanks - 1)); done
+        printf '%s=%s\n' "$key" "$value"
+        written=1
+      fi
+      continue
+    fi
+    while ((blanks > 0)); do printf '\n'; blanks=$((blanks - 1)); done
+    printf '%s\n' "$line"
+  done <"$conf"
+  if ((in_main && !written)); then printf '%s=%s\n' "$key" "$value"; fi
+  while ((blanks > 0)); do printf '\n'; blanks=$((blanks - 1)); done
+}
+
 # pallet_package_manager [--update true] [--cache-valid-time SECONDS] [--proxy URL]
 pallet_package_manager() {
   local update=false valid=3600 proxy=''
@@ -216,10 +316,7 @@ pallet_package_manager() {
     else
       local conf=/etc/dnf/dnf.conf
       if [[ $PALLET_PKG == yum ]]; then conf=/etc/yum.conf; fi
-      if [[ ! -f $conf ]]; then printf '[main]\n' >"$conf"; fi
-      grep -v '^proxy=' "$conf" >"$desired" || true
-      printf 'proxy=%s\n' "$proxy" >>"$desired"
-      if grep -qx "proxy=$proxy" "$conf" && (($(grep -c '^proxy=' "$conf") == 1)); then cp -- "$conf" "$desired"; fi
+      pallet_ini_set_main "$conf" proxy "$proxy" >"$desired"
       pallet_converge_file "$desired" "$conf"
     fi
   fi

@@ -59,10 +59,12 @@ pallet_service() {
   [[ -n $action ]] || return 0
   pallet_changed
   if pallet_checking; then pallet_emit "diff service $name would $action"; return 0; fi
+  # The daemon must not inherit the protocol (fd 3) or the node lock (fd 9): it would keep
+  # the run's output open, and the lock held, for as long as it lives.
   if ((systemd)); then
-    systemctl "$action" -- "$name" >&2
+    systemctl "$action" -- "$name" >&2 3>&- 9>&-
   else
-    service "$name" "$action" >&2
+    service "$name" "$action" </dev/null >&2 3>&- 9>&-
   fi
 }
 
