@@ -287,14 +287,17 @@ pallet_diff() {
   done < <(diff -u --label "$label (node)" --label "$label (plan)" -- "$old" "$new" || true)
 }
 
-# pallet_converge_file DESIRED PATH [--owner U] [--group G] [--mode M] [--backup] [--secret]:
+# pallet_converge_file DESIRED PATH [--owner U] [--group G] [--mode M] [--backup] [--secret]
+#                      [--validate CMD]:
 # make PATH hold DESIRED's bytes with the given attributes, through a temp file in the same
-# directory and a rename, so the file is never half-written. Sets the step's status.
+# directory and a rename, so the file is never half-written. With --validate, CMD runs with the
+# temp file as $1 first, and a failure leaves PATH untouched. Sets the step's status.
 pallet_converge_file() {
-  local desired=$1 path=$2 owner='' group='' mode='' backup='' secret=''
+  local desired=$1 path=$2 owner='' group='' mode='' backup='' secret='' validate=''
   shift 2
   while (($#)); do
     case $1 in
+      --validate) validate=$2; shift 2 ;;
       --owner) owner=$2; shift 2 ;;
       --group) group=$2; shift 2 ;;
       --mode) mode=$2; shift 2 ;;
@@ -342,6 +345,9 @@ pallet_converge_file() {
       chmod 0644 -- "$PALLET_TEMP_FILE"
     fi
     pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode" >/dev/null
+    if [[ -n $validate ]] && ! bash -c "$validate" pallet-validate "$PALLET_TEMP_FILE" </dev/null >&2; then
+      pallet_fail "the new content of $path does not pass its validation ($validate); $path was left as it was"
+    fi
     sync -- "$PALLET_TEMP_FILE" 2>/dev/null || true
     mv -f -T -- "$PALLET_TEMP_FILE" "$path"
     PALLET_TEMP_FILE=''
@@ -425,16 +431,20 @@ pallet_exec() {
   script=$(cat && printf x)
   script=${script%x}
   local -a reasons=()
+  local i
   if [[ -n $creates ]]; then
     if [[ -e $creates || -L $creates ]]; then return 0; fi
     reasons+=("$creates does not exist")
   fi
+  # Guards see the plain (non-secret) environment variables too.
+  local -a guard_env=()
+  for i in "${!env_names[@]}"; do guard_env+=("${env_names[$i]}=${env_values[$i]}"); done
   if [[ -n $unless ]]; then
-    if pallet_guard "$unless"; then return 0; fi
+    if pallet_guard_env "$unless" "${guard_env[@]}"; then return 0; fi
     reasons+=("the unless command failed")
   fi
   if [[ -n $only_if ]]; then
-    if ! pallet_guard "$only_if"; then return 0; fi
+    if ! pallet_guard_env "$only_if" "${guard_env[@]}"; then return 0; fi
     reasons+=("the only-if command succeeded")
   fi
   pallet_changed
@@ -451,7 +461,6 @@ pallet_exec() {
   if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
   file=$(pallet_work_file)
   printf '%s' "$script" >"$file"
-  local i
   for i in "${!secret_ids[@]}"; do
     pallet_require_secret "${secret_ids[$i]}"
     secret_ids[i]=$PALLET_SECRETS_DIR/${secret_ids[$i]}
@@ -470,13 +479,24 @@ pallet_exec() {
   fi
 }
 
+# pallet_guard_env COMMAND [NAME=VALUE]...: run a guard command with the given variables exported.
+pallet_guard_env() {
+  local command=$1 pair
+  shift
+  (
+    for pair in "$@"; do export "${pair?}"; done
+    bash -c "$command" </dev/null >&2
+  )
+}
+
 # pallet_file --path PATH [--content FILE | --content-secret ID | --url URL --sha256 HEX] [--render]
 #             [--owner USER] [--group GROUP] [--mode MODE] [--backup true] [--state present|absent]
 pallet_file() {
-  local path='' content='' secret='' url='' sha256='' owner='' group='' mode='' state=present render=0 backup=false
+  local path='' content='' secret='' url='' sha256='' owner='' group='' mode='' state=present render=0 backup=false validate=''
   while (($#)); do
     case $1 in
       --path) path=$2; shift 2 ;;
+      --validate) validate=$2; shift 2 ;;
       --content) content=$PALLET_BUNDLE_DIR/$2; shift 2 ;;
       --content-secret) secret=$2; shift 2 ;;
       --url) url=$2; shift 2 ;;
@@ -495,7 +515,7 @@ pallet_file() {
     return 0
   fi
   local desired
-  local -a flags=(--owner "$owner" --group "$group" --mode "$mode")
+  local -a flags=(--owner "$owner" --group "$group" --mode "$mode" --validate "$validate")
   if [[ -n $secret ]]; then
     pallet_require_secret "$secret"
     desired=$PALLET_SECRETS_DIR/$secret
@@ -1161,16 +1181,17 @@ pallet_authorized_key() {
   local body="${words[0]} ${words[1]}"
   desired=$(pallet_work_file)
   if [[ -f $file ]]; then
-    # A line holds the key when its first two words are exactly the key's type and material.
+    # A line holds the key when two neighbouring words are exactly the key's type and material
+    # (after any options such as from="..."; the comment does not matter).
     # shellcheck disable=SC2016 # awk program, not a shell expansion
-    if PALLET_BODY=$body awk '{ split($0, w, " ") } w[1] " " w[2] == ENVIRON["PALLET_BODY"] { found = 1 } END { exit !found }' "$file"; then
+    local holds='function holds(  n, i, w) { n = split($0, w, " "); for (i = 1; i < n; i++) if (w[i] " " w[i + 1] == ENVIRON["PALLET_BODY"]) return 1; return 0 }'
+    if PALLET_BODY=$body awk "$holds"' holds() { found = 1 } END { exit !found }' "$file"; then
       present=1
     fi
     if [[ $state == present ]]; then
       cp -- "$file" "$desired"
     else
-      # shellcheck disable=SC2016 # awk program, not a shell expansion
-      PALLET_BODY=$body awk '{ split($0, w, " "); if (w[1] " " w[2] == ENVIRON["PALLET_BODY"]) next; print }' "$file" >"$desired"
+      PALLET_BODY=$body awk "$holds"' !holds() { print }' "$file" >"$desired"
     fi
   fi
   if [[ $state == present ]] && ((!present)); then printf '%s\n' "$key" >>"$desired"; fi

@@ -169,7 +169,7 @@ struct ApplyTests {
         }
     }
 
-    @Test("bootstrap creates the admin user through the login user; later phases log in as the admin")
+    @Test("bootstrap (the automated-admin-user crate) creates the admin user through the login user; later phases log in as the admin")
     func bootstrap() throws {
         try TestHostCluster.with(names: ["fresh"], users: TestHostUsers(admin: "deploy")) { cluster in
             let key = try String(contentsOfFile: cluster.keyPair.publicKey, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -178,9 +178,8 @@ struct ApplyTests {
                     service: lab
                     phases:
                       bootstrap:
-                        - user: {name: pallet-admin, shell: /bin/bash}
-                        - authorized-key: {user: pallet-admin, key: "\(key)"}
-                        - file: {path: /etc/sudoers.d/pallet-admin, content: "pallet-admin ALL=(ALL) NOPASSWD:ALL\\n", mode: "0440"}
+                        - crate: automated-admin-user
+                          with: {username: pallet-admin, public-key: "\(key)"}
                       configure:
                         - exec: {script: "logname > /etc/configured-by || echo \\"$SUDO_USER\\" > /etc/configured-by", creates: /etc/configured-by}
                 """, admin: "pallet-admin", login: "deploy")

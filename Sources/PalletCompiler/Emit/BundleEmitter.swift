@@ -28,7 +28,8 @@ public struct BundleEmitter {
             var script = StepScript(payloadPrefix: "files/\(index)")
             emitAction(step, into: &script)
             lines.append("")
-            lines.append("# \(index)/\(bundle.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))")
+            lines.append("# \(index)/\(bundle.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))"
+                + (step.via.map { " (\(ShellQuoting.commentText($0)))" } ?? ""))
             lines.append(command("pallet_step", String(index), step.keyword) + " " + ShellQuoting.quote(oneLine(step.summary)))
             lines += guarded(script.lines, step: step, indent: "")
             lines.append("pallet_step_end")
@@ -45,7 +46,8 @@ public struct BundleEmitter {
                 let index = offset + 1
                 var script = StepScript(payloadPrefix: "files/h-\(handler.name)-\(index)")
                 emitAction(step, into: &script)
-                lines.append("  # \(index)/\(handler.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))")
+                lines.append("  # \(index)/\(handler.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))"
+                    + (step.via.map { " (\(ShellQuoting.commentText($0)))" } ?? ""))
                 lines.append("  " + command("pallet_handler_step", String(index), step.keyword) + " " + ShellQuoting.quote(oneLine(step.summary)))
                 lines += guarded(script.lines, step: step, indent: "  ")
                 lines.append("  pallet_step_end")

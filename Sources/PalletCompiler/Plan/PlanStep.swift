@@ -14,6 +14,8 @@ public struct PlanStep: Sendable {
     public var notify: [String]
     /// The OS families the step is limited to; empty means every node.
     public var osFamilies: [String]
+    /// For a step that comes from a crate: which crate, and where it was used.
+    public var via: String?
 
     /// The value of option `key`.
     public func option(_ key: String) -> ResolvedValue? {

@@ -36,7 +36,8 @@ struct ActionResolver {
             summary: name ?? summary(of: options, schema: schema),
             options: options,
             notify: action.notify.map(\.value),
-            osFamilies: action.when?.osFamilies.map(\.value) ?? []
+            osFamilies: action.when?.osFamilies.map(\.value) ?? [],
+            via: nil
         )
     }
 

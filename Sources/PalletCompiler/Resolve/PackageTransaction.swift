@@ -31,7 +31,7 @@ enum PackageTransaction {
         }
         let merged = PlanStep(
             origin: first.origin, keyword: "packages", summary: ShellText(summary),
-            options: [("requests", .packageSet(requests))], notify: notify, osFamilies: []
+            options: [("requests", .packageSet(requests))], notify: notify, osFamilies: [], via: nil
         )
         return managers + sources + [merged] + others
     }

@@ -7,6 +7,7 @@ struct PhaseAssembler {
     let group: String
     let resolver: ActionResolver
     let diagnostics: Diagnostics
+    let crates: CrateExpander
 
     /// The base phase a contribution name belongs to, and its slot (0 pre, 1 main, 2 post).
     static func slot(of name: String) -> (base: String, slot: Int) {
@@ -24,7 +25,6 @@ struct PhaseAssembler {
                 if !order.contains(base) { order.append(base) }
             }
         }
-        let handlers = chain.handlers
         var bundles: [BundlePlan] = []
         for phase in order {
             var actions: [Action] = []
@@ -39,16 +39,21 @@ struct PhaseAssembler {
                 link.body.phases.contains { Self.slot(of: $0.name.value).base == phase }
             }
             guard hasContribution || phase == "configure" else { continue }
-            let steps = PackageTransaction.collapse(actions.compactMap(resolver.resolve))
-            checkNotify(actions, handlers: handlers)
+            var handlers = chain.handlers.map { ScopedHandler(handler: $0, resolver: resolver) }
+            let scoped = crates.expand(actions.map { ScopedAction(action: $0, resolver: resolver) }, phase: phase, handlers: &handlers)
+            let steps = PackageTransaction.collapse(scoped.compactMap { $0.resolve() })
+            checkNotify(scoped.map(\.action), handlers: handlers.map(\.handler))
             let notified = Set(steps.flatMap(\.notify))
-            let handlerPlans = handlers.filter { notified.contains($0.name.value) }.map { handler in
+            let handlerPlans = handlers.filter { notified.contains($0.handler.name.value) }.map { scopedHandler in
+                let handler = scopedHandler.handler
                 for action in handler.actions {
                     if let first = action.notify.first {
                         diagnostics.error(first.location, "a handler's action cannot notify other handlers")
                     }
                 }
-                return HandlerPlan(name: handler.name.value, steps: handler.actions.compactMap(resolver.resolve))
+                let expanded = crates.expand(handler.actions.map { ScopedAction(action: $0, resolver: scopedHandler.resolver) },
+                                             phase: phase, handlers: &handlers)
+                return HandlerPlan(name: handler.name.value, steps: expanded.compactMap { $0.resolve() })
             }
             bundles.append(BundlePlan(group: group, phase: phase, steps: steps, handlers: handlerPlans))
         }

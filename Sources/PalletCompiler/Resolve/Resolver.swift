@@ -23,7 +23,8 @@ public struct Resolver {
         guard let serviceName = group.service, let service = specs.service(named: serviceName.value) else { return nil }
         let chain = SpecChain(group: group, specs: specs)
         let scope = VariableScope(variables: chain.variables, group: group.name.value, diagnostics: diagnostics)
-        let assembler = PhaseAssembler(chain: chain, group: group.name.value, resolver: ActionResolver(scope: scope), diagnostics: diagnostics)
+        let assembler = PhaseAssembler(chain: chain, group: group.name.value, resolver: ActionResolver(scope: scope), diagnostics: diagnostics,
+                                       crates: CrateExpander(specs: specs, diagnostics: diagnostics))
         var nodes: [PlannedNode] = []
         var machine: MachinePlan?
         var count = group.count?.value ?? 0

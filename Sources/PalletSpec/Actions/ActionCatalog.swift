@@ -104,11 +104,12 @@ public enum ActionCatalog {
             OptionSpec("group", .account, "The owning group; default: kept, root for a new file."),
             OptionSpec("mode", .mode, "The octal mode, quoted, such as \"0644\"; default: kept, 0644 for a new file."),
             OptionSpec("backup", .boolean, "Keep the replaced file as PATH.pallet-backup-<time>."),
+            OptionSpec("validate", .text, "A shell command that checks the new content, given as $1, before it replaces the file."),
             OptionSpec("state", .choice(["present", "absent"]), "absent removes the file; default present."),
         ],
         validate: { options, diagnostics in
             options.exclusive(["content", "source", "template", "url"], diagnostics)
-            options.forbid(["content", "source", "template", "url", "owner", "group", "mode", "vars"], whenState: "absent", diagnostics)
+            options.forbid(["content", "source", "template", "url", "owner", "group", "mode", "vars", "validate"], whenState: "absent", diagnostics)
             if options.has("url") != options.has("sha256") {
                 diagnostics.error(options.location(of: options.has("url") ? "url" : "sha256"), "'url' and 'sha256' go together")
             }

@@ -19,6 +19,9 @@ struct ActionDecoder {
             return nil
         }
         let keywords = ActionCatalog.all.map(\.keyword)
+        if pairs.contains(where: { if case .scalar("crate", _) = $0.key.content { true } else { false } }) {
+            return decodeCrateUse(node, context: context)
+        }
         var actionPairs: [YAMLPair] = []
         for pair in pairs {
             guard case .scalar(let key, _) = pair.key.content else { continue }
@@ -27,8 +30,7 @@ struct ActionDecoder {
                 actionPairs.append(pair)
             } else {
                 let hint = Suggestion.hint(for: key, in: keywords + ActionCatalog.commonKeys + ["crate"])
-                let message = key == "crate" ? "crates are not available in this version of pallet" : "unknown action '\(key)' in \(context)\(hint)"
-                diagnostics.error(pair.key.location, message)
+                diagnostics.error(pair.key.location, "unknown action '\(key)' in \(context)\(hint)")
                 return nil
             }
         }
@@ -48,6 +50,24 @@ struct ActionDecoder {
         let when = fields["when"].flatMap(decodeWhen)
         guard let options else { return nil }
         return Action(keyword: keyword, options: options, name: name, notify: notify, when: when, location: node.location)
+    }
+
+    /// Decodes `- crate: NAME` with `with: {param: value}` into an action of keyword `crate`.
+    func decodeCrateUse(_ node: YAMLNode, context: String) -> Action? {
+        guard let fields = reader.fields(node, allowed: ["crate", "with"], context: "a crate use in \(context)"),
+              let nameNode = fields["crate"], let name = reader.name(nameNode, context: "'crate'") else { return nil }
+        var options = ActionOptions(location: node.location)
+        options.values["name"] = .text(Template.literal(name.value, at: name.location))
+        options.keyLocations["name"] = name.location
+        if let withNode = fields["with"], let values = reader.fields(withNode, allowed: nil, context: "'with'") {
+            var vars: [Variable] = []
+            for (key, value) in values.pairs {
+                if let text = reader.string(value, context: "parameter '\(key.value)'") { vars.append(Variable(name: key, value: text)) }
+            }
+            options.values["with"] = .vars(vars)
+            options.keyLocations["with"] = fields.keyLocation("with")
+        }
+        return Action(keyword: "crate", options: options, name: nil, notify: [], when: nil, location: node.location)
     }
 
     /// Decodes the action's value: its short form or its mapping of options.
@@ -94,6 +114,10 @@ struct ActionDecoder {
         case .account:
             return account(node, context: context).map(OptionValue.text)
         case .name:
+            // A name with a variable (in a crate) is checked once its value is known.
+            if case .scalar(let text, _) = node.content, text.contains("{{") {
+                return reader.template(node, context: context).map(OptionValue.text)
+            }
             return reader.name(node, context: context).map { .text(Template.literal($0.value, at: $0.location)) }
         case .mode:
             guard let text = reader.string(node, context: context) else { return nil }
@@ -137,7 +161,9 @@ struct ActionDecoder {
         case .url:
             guard let template = reader.template(node, context: context) else { return nil }
             let text = template.source
-            guard text.hasPrefix("http://") || text.hasPrefix("https://"), !text.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
+            let literal = template.parts.map { if case .literal(let piece) = $0 { piece } else { "" } }.joined()
+            let scheme = text.hasPrefix("http://") || text.hasPrefix("https://") || text.hasPrefix("{{")
+            guard scheme, !literal.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
                 diagnostics.error(node.location, "\(context) must be an http:// or https:// URL without spaces, found '\(text.debugEscaped)'")
                 return nil
             }

@@ -4,7 +4,7 @@ struct SpecFileDecoder {
     let reader: FieldReader
     let files: LocalFiles
 
-    static let sections = ["admin-user", "services", "nodes", "servers", "groups"]
+    static let sections = ["admin-user", "services", "nodes", "servers", "groups", "crates"]
     static let groupKeys = ["service", "node", "count", "after"] + SpecBodyDecoder.keys
 
     var diagnostics: Diagnostics { reader.diagnostics }
@@ -33,6 +33,10 @@ struct SpecFileDecoder {
             guard let fields = reader.fields(node, allowed: SpecBodyDecoder.keys, context: context) else { continue }
             specs.servers.append(ServerSpec(name: name, body: bodies.decode(fields, context: context)))
         }
+        for (name, node) in entries(sections["crates"], context: "crate") {
+            guard unique(name, "crate", specs.crates.first { $0.name.value == name.value }?.name) else { continue }
+            if let crate = decodeCrate(name: name, node, bodies: bodies, builtIn: false) { specs.crates.append(crate) }
+        }
         for (name, node) in entries(sections["groups"], context: "group-spec") {
             guard unique(name, "group-spec", specs.group(named: name.value)?.name) else { continue }
             let context = "group-spec '\(name.value)'"
@@ -54,6 +58,37 @@ struct SpecFileDecoder {
                 body: bodies.decode(fields, context: context)
             ))
         }
+    }
+
+    /// Decodes a crate: `params`, `phases` and `handlers`.
+    func decodeCrate(name: Located<String>, _ node: YAMLNode, bodies: SpecBodyDecoder, builtIn: Bool) -> Crate? {
+        let context = "crate '\(name.value)'"
+        guard let fields = reader.fields(node, allowed: ["params", "phases", "handlers"], context: context) else { return nil }
+        var parameters: [Crate.Parameter] = []
+        if let paramsNode = fields["params"], let params = reader.fields(paramsNode, allowed: nil, context: "'params' of \(context)") {
+            for (paramName, paramNode) in params.pairs {
+                guard Template.isVariableName(Substring(paramName.value)) else {
+                    diagnostics.error(paramName.location, "'\(paramName.value.debugEscaped)' cannot be a parameter name")
+                    continue
+                }
+                guard let spec = reader.fields(paramNode, allowed: ["type", "default"], context: "parameter '\(paramName.value)'") else { continue }
+                let kind = spec["type"].flatMap { reader.choice($0, Crate.Parameter.Kind.allCases.map(\.rawValue), context: "'type'") }
+                    .flatMap { Crate.Parameter.Kind(rawValue: $0.value) } ?? .text
+                var defaultValue: String?
+                if let defaultNode = spec["default"] {
+                    switch kind {
+                    case .text: defaultValue = reader.string(defaultNode, context: "'default'")?.value
+                    case .integer: defaultValue = reader.integer(defaultNode, context: "'default'").map { String($0.value) }
+                    case .boolean: defaultValue = reader.boolean(defaultNode, context: "'default'").map { String($0.value) }
+                    }
+                }
+                parameters.append(Crate.Parameter(name: paramName, kind: kind, defaultValue: defaultValue))
+            }
+        }
+        var body = bodies.decode(fields, context: context)
+        body.extends = []
+        body.vars = []
+        return Crate(name: name, parameters: parameters, body: body, builtIn: builtIn)
     }
 
     func decodeAdminUser(_ node: YAMLNode, into specs: inout SpecSet) {

@@ -39,12 +39,25 @@ public struct SpecLoader {
         for document in documents where !hardwareFiles.contains(document.path) {
             decoder.decode(document.root, into: &specs)
         }
+        loadBuiltInCrates(into: &specs, reader: reader, files: files)
         for file in files.read.values where !specs.inputs.contains(where: { $0.path == file.path }) {
             specs.inputs.append(file)
         }
         loadHardwareFiles(into: &specs, reader: reader)
         ReferenceValidator(specs: specs, diagnostics: diagnostics).validate()
         return specs
+    }
+
+    /// Decodes the crates that ship with pallet.
+    func loadBuiltInCrates(into specs: inout SpecSet, reader: FieldReader, files: LocalFiles) {
+        guard let root = YAMLLoader(file: BuiltInCrates.path).load(Array(BuiltInCrates.source.utf8), diagnostics: reader.diagnostics),
+              let fields = reader.fields(root, allowed: ["crates"], context: BuiltInCrates.path),
+              let cratesNode = fields["crates"], let crates = reader.fields(cratesNode, allowed: nil, context: "crates") else { return }
+        let decoder = SpecFileDecoder(reader: reader, files: files)
+        let bodies = SpecBodyDecoder(reader: reader, actions: ActionDecoder(reader: reader, files: files))
+        for (name, node) in crates.pairs {
+            if let crate = decoder.decodeCrate(name: name, node, bodies: bodies, builtIn: true) { specs.builtInCrates.append(crate) }
+        }
     }
 
     /// Reads a project-relative file, reporting a failure at the file itself.

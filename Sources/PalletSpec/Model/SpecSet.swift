@@ -10,6 +10,10 @@ public struct SpecSet: Sendable {
     public var servers: [ServerSpec] = []
     /// The group-specs in definition order.
     public var groups: [GroupSpec] = []
+    /// The crates of the project (they shadow built-in crates of the same name).
+    public var crates: [Crate] = []
+    /// The crates that ship with pallet.
+    public var builtInCrates: [Crate] = []
     /// Every input file read, by project-relative path, for the inputs digest.
     public var inputs: [InputFile] = []
 
@@ -22,6 +26,10 @@ public struct SpecSet: Sendable {
     public func node(named name: String) -> NodeSpec? { nodes.first { $0.name.value == name } }
     /// The server-spec named `name`.
     public func server(named name: String) -> ServerSpec? { servers.first { $0.name.value == name } }
+    /// The crate named `name`: the project's, else the built-in one.
+    public func crate(named name: String) -> Crate? {
+        crates.first { $0.name.value == name } ?? builtInCrates.first { $0.name.value == name }
+    }
     /// The group-spec named `name`.
     public func group(named name: String) -> GroupSpec? { groups.first { $0.name.value == name } }
 }

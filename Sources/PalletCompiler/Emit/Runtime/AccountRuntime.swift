@@ -135,16 +135,17 @@ pallet_authorized_key() {
   local body="${words[0]} ${words[1]}"
   desired=$(pallet_work_file)
   if [[ -f $file ]]; then
-    # A line holds the key when its first two words are exactly the key's type and material.
+    # A line holds the key when two neighbouring words are exactly the key's type and material
+    # (after any options such as from="..."; the comment does not matter).
     # shellcheck disable=SC2016 # awk program, not a shell expansion
-    if PALLET_BODY=$body awk '{ split($0, w, " ") } w[1] " " w[2] == ENVIRON["PALLET_BODY"] { found = 1 } END { exit !found }' "$file"; then
+    local holds='function holds(  n, i, w) { n = split($0, w, " "); for (i = 1; i < n; i++) if (w[i] " " w[i + 1] == ENVIRON["PALLET_BODY"]) return 1; return 0 }'
+    if PALLET_BODY=$body awk "$holds"' holds() { found = 1 } END { exit !found }' "$file"; then
       present=1
     fi
     if [[ $state == present ]]; then
       cp -- "$file" "$desired"
     else
-      # shellcheck disable=SC2016 # awk program, not a shell expansion
-      PALLET_BODY=$body awk '{ split($0, w, " "); if (w[1] " " w[2] == ENVIRON["PALLET_BODY"]) next; print }' "$file" >"$desired"
+      PALLET_BODY=$body awk "$holds"' !holds() { print }' "$file" >"$desired"
     fi
   fi
   if [[ $state == present ]] && ((!present)); then printf '%s\n' "$key" >>"$desired"; fi

@@ -291,14 +291,17 @@ pallet_diff() {
   done < <(diff -u --label "$label (node)" --label "$label (plan)" -- "$old" "$new" || true)
 }
 
-# pallet_converge_file DESIRED PATH [--owner U] [--group G] [--mode M] [--backup] [--secret]:
+# pallet_converge_file DESIRED PATH [--owner U] [--group G] [--mode M] [--backup] [--secret]
+#                      [--validate CMD]:
 # make PATH hold DESIRED's bytes with the given attributes, through a temp file in the same
-# directory and a rename, so the file is never half-written. Sets the step's status.
+# directory and a rename, so the file is never half-written. With --validate, CMD runs with the
+# temp file as $1 first, and a failure leaves PATH untouched. Sets the step's status.
 pallet_converge_file() {
-  local desired=$1 path=$2 owner='' group='' mode='' backup='' secret=''
+  local desired=$1 path=$2 owner='' group='' mode='' backup='' secret='' validate=''
   shift 2
   while (($#)); do
     case $1 in
+      --validate) validate=$2; shift 2 ;;
       --owner) owner=$2; shift 2 ;;
       --group) group=$2; shift 2 ;;
       --mode) mode=$2; shift 2 ;;
@@ -346,6 +349,9 @@ pallet_converge_file() {
       chmod 0644 -- "$PALLET_TEMP_FILE"
     fi
     pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode" >/dev/null
+    if [[ -n $validate ]] && ! bash -c "$validate" pallet-validate "$PALLET_TEMP_FILE" </dev/null >&2; then
+      pallet_fail "the new content of $path does not pass its validation ($validate); $path was left as it was"
+    fi
     sync -- "$PALLET_TEMP_FILE" 2>/dev/null || true
     mv -f -T -- "$PALLET_TEMP_FILE" "$path"
     PALLET_TEMP_FILE=''

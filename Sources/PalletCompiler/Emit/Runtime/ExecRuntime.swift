@@ -23,16 +23,20 @@ pallet_exec() {
   script=$(cat && printf x)
   script=${script%x}
   local -a reasons=()
+  local i
   if [[ -n $creates ]]; then
     if [[ -e $creates || -L $creates ]]; then return 0; fi
     reasons+=("$creates does not exist")
   fi
+  # Guards see the plain (non-secret) environment variables too.
+  local -a guard_env=()
+  for i in "${!env_names[@]}"; do guard_env+=("${env_names[$i]}=${env_values[$i]}"); done
   if [[ -n $unless ]]; then
-    if pallet_guard "$unless"; then return 0; fi
+    if pallet_guard_env "$unless" "${guard_env[@]}"; then return 0; fi
     reasons+=("the unless command failed")
   fi
   if [[ -n $only_if ]]; then
-    if ! pallet_guard "$only_if"; then return 0; fi
+    if ! pallet_guard_env "$only_if" "${guard_env[@]}"; then return 0; fi
     reasons+=("the only-if command succeeded")
   fi
   pallet_changed
@@ -49,7 +53,6 @@ pallet_exec() {
   if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
   file=$(pallet_work_file)
   printf '%s' "$script" >"$file"
-  local i
   for i in "${!secret_ids[@]}"; do
     pallet_require_secret "${secret_ids[$i]}"
     secret_ids[i]=$PALLET_SECRETS_DIR/${secret_ids[$i]}
@@ -66,6 +69,16 @@ pallet_exec() {
   if ((status != 0)); then
     pallet_fail "exec: the script exited with status $status"
   fi
+}
+
+# pallet_guard_env COMMAND [NAME=VALUE]...: run a guard command with the given variables exported.
+pallet_guard_env() {
+  local command=$1 pair
+  shift
+  (
+    for pair in "$@"; do export "${pair?}"; done
+    bash -c "$command" </dev/null >&2
+  )
 }
 """#
 }

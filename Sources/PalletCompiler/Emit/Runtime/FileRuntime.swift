@@ -5,10 +5,11 @@ enum FileRuntime {
 # pallet_file --path PATH [--content FILE | --content-secret ID | --url URL --sha256 HEX] [--render]
 #             [--owner USER] [--group GROUP] [--mode MODE] [--backup true] [--state present|absent]
 pallet_file() {
-  local path='' content='' secret='' url='' sha256='' owner='' group='' mode='' state=present render=0 backup=false
+  local path='' content='' secret='' url='' sha256='' owner='' group='' mode='' state=present render=0 backup=false validate=''
   while (($#)); do
     case $1 in
       --path) path=$2; shift 2 ;;
+      --validate) validate=$2; shift 2 ;;
       --content) content=$PALLET_BUNDLE_DIR/$2; shift 2 ;;
       --content-secret) secret=$2; shift 2 ;;
       --url) url=$2; shift 2 ;;
@@ -27,7 +28,7 @@ pallet_file() {
     return 0
   fi
   local desired
-  local -a flags=(--owner "$owner" --group "$group" --mode "$mode")
+  local -a flags=(--owner "$owner" --group "$group" --mode "$mode" --validate "$validate")
   if [[ -n $secret ]]; then
     pallet_require_secret "$secret"
     desired=$PALLET_SECRETS_DIR/$secret
