@@ -92,4 +92,22 @@ struct DocumentationTests {
             }
         }
     }
+
+    @Test("docs/crates.md documents every built-in crate and parameter")
+    func crates() throws {
+        let text = try String(contentsOfFile: RepositoryPaths.root + "/docs/crates.md", encoding: .utf8)
+        let diagnostics = Diagnostics()
+        let project = try TemporaryProject(files: ["specs/a.yaml": "groups: {}\n"])
+        defer { project.remove() }
+        let specs = SpecLoader(projectRoot: project.root).load(diagnostics: diagnostics)
+        #expect(specs.builtInCrates.count >= 6)
+        for crate in specs.builtInCrates {
+            let start = try #require(text.range(of: "### \(crate.name.value)\n"), "docs/crates.md has no section for '\(crate.name.value)'")
+            let section = text[start.upperBound...].prefix { _ in true }
+            let body = section.components(separatedBy: "\n### ").first ?? ""
+            for parameter in crate.parameters {
+                #expect(body.contains("| `\(parameter.name.value)` |"), "'\(crate.name.value)' parameter '\(parameter.name.value)' is undocumented")
+            }
+        }
+    }
 }

@@ -139,7 +139,7 @@ public struct TestHost: Sendable, Hashable {
             "-o", "UserKnownHostsFile=\(knownHostsFile)",
             "-o", "StrictHostKeyChecking=yes",
             "-o", "BatchMode=yes",
-            "-o", "ConnectTimeout=10",
+            "-o", "ConnectTimeout=30",
             "-o", "LogLevel=ERROR",
         ]
     }
