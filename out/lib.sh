@@ -242,7 +242,7 @@ pallet_require_secret() {
 
 # pallet_guard COMMAND: run a guard command with bash; its status is the result.
 pallet_guard() {
-  bash -c "$1" </dev/null >&2
+  bash -c "$1" </dev/null >&2 3>&- 9>&-
 }
 
 # pallet_os_in FAMILY...: true when the node's OS (ID or ID_LIKE of /etc/os-release) is one of
@@ -345,7 +345,7 @@ pallet_converge_file() {
       chmod 0644 -- "$PALLET_TEMP_FILE"
     fi
     pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode" >/dev/null
-    if [[ -n $validate ]] && ! bash -c "$validate" pallet-validate "$PALLET_TEMP_FILE" </dev/null >&2; then
+    if [[ -n $validate ]] && ! bash -c "$validate" pallet-validate "$PALLET_TEMP_FILE" </dev/null >&2 3>&- 9>&-; then
       pallet_fail "the new content of $path does not pass its validation ($validate); $path was left as it was"
     fi
     sync -- "$PALLET_TEMP_FILE" 2>/dev/null || true
@@ -485,7 +485,7 @@ pallet_guard_env() {
   shift
   (
     for pair in "$@"; do export "${pair?}"; done
-    bash -c "$command" </dev/null >&2
+    bash -c "$command" </dev/null >&2 3>&- 9>&-
   )
 }
 
@@ -874,9 +874,9 @@ pallet_packages_apply() {
     local -a specs=()
     for spec in "${install[@]}"; do specs+=("${spec/=/-}"); done
     # dnf install leaves an installed package alone (with best=False); upgrade moves it to the newest.
-    if ((${#specs[@]})); then "$PALLET_PKG" -y install "${specs[@]}" >&2; fi
-    if ((${#upgrade[@]})); then "$PALLET_PKG" -y upgrade "${upgrade[@]}" >&2; fi
-    if ((${#remove[@]})); then "$PALLET_PKG" -y remove "${remove[@]}" >&2; fi
+    if ((${#specs[@]})); then "$PALLET_PKG" -y install "${specs[@]}" >&2 3>&- 9>&-; fi
+    if ((${#upgrade[@]})); then "$PALLET_PKG" -y upgrade "${upgrade[@]}" >&2 3>&- 9>&-; fi
+    if ((${#remove[@]})); then "$PALLET_PKG" -y remove "${remove[@]}" >&2 3>&- 9>&-; fi
   fi
 }
 
@@ -887,10 +887,10 @@ pallet_apt_install() {
   local -a apt=(apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
   if [[ $1 == --allow-downgrades ]]; then apt+=("$1"); shift; fi
   if pallet_apt_lists_stale; then pallet_apt_update; fi
-  if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2; then
+  if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2 3>&- 9>&-; then
     pallet_log "apt-get install failed; refreshing package lists and trying once more"
     pallet_apt_update
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2 3>&- 9>&-
   fi
 }
 

@@ -10,6 +10,7 @@ struct AccountActionTests {
     static let aliceKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKBwyurLSBK6WeUVeISdqJVgpVaI23EM+s/7w+0i7uOK"
     static let bobKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJlKN5YFXLhFPnBn998QWuJdg4H5D7bJmdn+64CvtKCN"
     static let carolKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH99pBEcN+d4oN2hMk3McERFgrcUa59Tw75fbn1L80dY"
+    static let daveKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII2GeTwbE8erabVYexgeumNhUHTK9dF7nNTYjraJSzVM"
 
     @Test("group: gid, system, absent")
     func group() throws {
@@ -85,7 +86,7 @@ struct AccountActionTests {
         }
     }
 
-    @Test("authorized-key: present with .ssh 0700 and the file 0600 owned by the user, a changed comment is no change, absent")
+    @Test("authorized-key: present with .ssh 0700 and the file 0600 owned by the user, a changed comment or options are no change, absent")
     func authorizedKey() throws {
         let bundle = try compileBundle("""
             groups:
@@ -96,19 +97,21 @@ struct AccountActionTests {
                     - authorized-key: {user: pallet-keys, key: "\(Self.aliceKey) alice@laptop"}
                     - authorized-key: {user: pallet-keys, key: "\(Self.bobKey) bob@new-laptop"}
                     - authorized-key: {user: pallet-keys, key: "\(Self.carolKey) carol@old", state: absent}
+                    - authorized-key: {user: pallet-keys, key: "\(Self.daveKey) dave@laptop"}
             """)
         try TestHost.with(name: "authorized-key") { host in
-            let harness = ActionHarness(host: host, bundle: bundle, converged: ["ok", "ok", "ok"])
+            let harness = ActionHarness(host: host, bundle: bundle, converged: ["ok", "ok", "ok", "ok"])
             let file = "/home/pallet-keys/.ssh/authorized_keys"
-            // Bob's key is there already under another comment; Carol's is to go.
+            let dave = "from=\"10.0.0.0/8\",no-pty \(Self.daveKey) dave@old"
+            // Bob's key is there already under another comment, Dave's behind options; Carol's is to go.
             try harness.shell("""
                 useradd --create-home --user-group pallet-keys
                 install -d -m 0700 -o pallet-keys -g pallet-keys /home/pallet-keys/.ssh
-                printf '%s\\n' '\(Self.carolKey) carol@old' '\(Self.bobKey) bob@old-laptop' > \(file)
+                printf '%s\\n' '\(Self.carolKey) carol@old' '\(Self.bobKey) bob@old-laptop' '\(dave)' > \(file)
                 chown pallet-keys:pallet-keys \(file) && chmod 0600 \(file)
                 """)
-            try harness.expectFirstRun(["changed", "ok", "changed"])
-            #expect(try host.text(file) == "\(Self.bobKey) bob@old-laptop\n\(Self.aliceKey) alice@laptop\n")
+            try harness.expectFirstRun(["changed", "ok", "changed", "ok"])
+            #expect(try host.text(file) == "\(Self.bobKey) bob@old-laptop\n\(dave)\n\(Self.aliceKey) alice@laptop\n")
             #expect(try host.stat("%U %G %a", file) == "pallet-keys pallet-keys 600")
             #expect(try host.stat("%U %G %a", "/home/pallet-keys/.ssh") == "pallet-keys pallet-keys 700")
             try harness.expectConverged()
@@ -117,17 +120,18 @@ struct AccountActionTests {
             try harness.shell("sed -i 's/alice@laptop/alice@desktop/' \(file)")
             try harness.expectConverged()
             try harness.expectDrift("sed -i '/alice@desktop/d' \(file)", [1: [
-                "--- \(file) (node)", "+++ \(file) (plan)", " \(Self.bobKey) bob@old-laptop", "+\(Self.aliceKey) alice@laptop",
+                "--- \(file) (node)", "+++ \(file) (plan)", " \(Self.bobKey) bob@old-laptop", " \(dave)", "+\(Self.aliceKey) alice@laptop",
             ]])
             // Every step of this user's keys owns the file's and the folder's attributes.
             let mode = ["\(file): mode would change"]
-            try harness.expectDrift("chmod 0644 \(file)", [1: mode, 2: mode, 3: mode], repaired: ["changed", "ok", "ok"])
+            try harness.expectDrift("chmod 0644 \(file)", [1: mode, 2: mode, 3: mode, 4: mode],
+                                    repaired: ["changed", "ok", "ok", "ok"])
             #expect(try host.stat("%a", file) == "600")
             try harness.expectDrift("echo '\(Self.carolKey) carol@elsewhere' >> \(file)", [3: ["-\(Self.carolKey) carol@elsewhere"]])
-            #expect(try host.text(file) == "\(Self.bobKey) bob@old-laptop\n\(Self.aliceKey) alice@laptop\n")
+            #expect(try host.text(file) == "\(Self.bobKey) bob@old-laptop\n\(dave)\n\(Self.aliceKey) alice@laptop\n")
             let folder = ["/home/pallet-keys/.ssh: owner mode would change"]
-            try harness.expectDrift("chmod 0755 /home/pallet-keys/.ssh && chown root /home/pallet-keys/.ssh", [1: folder, 2: folder, 3: folder],
-                                    repaired: ["changed", "ok", "ok"])
+            try harness.expectDrift("chmod 0755 /home/pallet-keys/.ssh && chown root /home/pallet-keys/.ssh", [1: folder, 2: folder, 3: folder, 4: folder],
+                                    repaired: ["changed", "ok", "ok", "ok"])
             #expect(try host.stat("%U %G %a", "/home/pallet-keys/.ssh") == "pallet-keys pallet-keys 700")
 
             // A user without a .ssh folder gets one (owned by the user, with the user's group).

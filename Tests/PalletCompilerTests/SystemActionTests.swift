@@ -269,6 +269,23 @@ struct SystemActionTests {
             try harness.expectDrift("rm /srv/pallet-exec/env", [5: ["exec would run: /srv/pallet-exec/env does not exist"]], hidden: ["db-pa55"])
             #expect(try host.text("/srv/pallet-exec/env") == "\(secret)|plain value\n")
 
+            // A script that leaves a daemon behind: the run still ends, and the daemon holds
+            // neither the run's output (fd 3) nor the node lock (fd 9), so the next run does not wait.
+            let daemon = try compileBundle("""
+                groups:
+                  g:
+                    service: lab
+                    phases:
+                      configure:
+                        - exec: "sleep 100001 </dev/null >/dev/null 2>&1 &"
+                """)
+            for _ in 1...2 {
+                let run = try host.runBundle(daemon)
+                #expect(run.statuses == ["changed"], "\(run.result.combined)")
+                #expect(!run.result.stderr.contains("holds the lock"), "\(run.result.stderr)")
+            }
+            #expect(try host.shell("pgrep -fx 'sleep 100001' | wc -l").stdout == "2\n")
+
             // A failing script fails its step and the run.
             let failing = try compileBundle("""
                 groups:

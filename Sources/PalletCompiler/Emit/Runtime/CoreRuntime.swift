@@ -246,7 +246,7 @@ pallet_require_secret() {
 
 # pallet_guard COMMAND: run a guard command with bash; its status is the result.
 pallet_guard() {
-  bash -c "$1" </dev/null >&2
+  bash -c "$1" </dev/null >&2 3>&- 9>&-
 }
 
 # pallet_os_in FAMILY...: true when the node's OS (ID or ID_LIKE of /etc/os-release) is one of
@@ -349,7 +349,7 @@ pallet_converge_file() {
       chmod 0644 -- "$PALLET_TEMP_FILE"
     fi
     pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode" >/dev/null
-    if [[ -n $validate ]] && ! bash -c "$validate" pallet-validate "$PALLET_TEMP_FILE" </dev/null >&2; then
+    if [[ -n $validate ]] && ! bash -c "$validate" pallet-validate "$PALLET_TEMP_FILE" </dev/null >&2 3>&- 9>&-; then
       pallet_fail "the new content of $path does not pass its validation ($validate); $path was left as it was"
     fi
     sync -- "$PALLET_TEMP_FILE" 2>/dev/null || true

@@ -77,7 +77,7 @@ pallet_guard_env() {
   shift
   (
     for pair in "$@"; do export "${pair?}"; done
-    bash -c "$command" </dev/null >&2
+    bash -c "$command" </dev/null >&2 3>&- 9>&-
   )
 }
 """#

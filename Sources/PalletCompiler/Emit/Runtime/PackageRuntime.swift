@@ -159,9 +159,9 @@ pallet_packages_apply() {
     local -a specs=()
     for spec in "${install[@]}"; do specs+=("${spec/=/-}"); done
     # dnf install leaves an installed package alone (with best=False); upgrade moves it to the newest.
-    if ((${#specs[@]})); then "$PALLET_PKG" -y install "${specs[@]}" >&2; fi
-    if ((${#upgrade[@]})); then "$PALLET_PKG" -y upgrade "${upgrade[@]}" >&2; fi
-    if ((${#remove[@]})); then "$PALLET_PKG" -y remove "${remove[@]}" >&2; fi
+    if ((${#specs[@]})); then "$PALLET_PKG" -y install "${specs[@]}" >&2 3>&- 9>&-; fi
+    if ((${#upgrade[@]})); then "$PALLET_PKG" -y upgrade "${upgrade[@]}" >&2 3>&- 9>&-; fi
+    if ((${#remove[@]})); then "$PALLET_PKG" -y remove "${remove[@]}" >&2 3>&- 9>&-; fi
   fi
 }
 
@@ -172,10 +172,10 @@ pallet_apt_install() {
   local -a apt=(apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
   if [[ $1 == --allow-downgrades ]]; then apt+=("$1"); shift; fi
   if pallet_apt_lists_stale; then pallet_apt_update; fi
-  if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2; then
+  if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2 3>&- 9>&-; then
     pallet_log "apt-get install failed; refreshing package lists and trying once more"
     pallet_apt_update
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >&2 3>&- 9>&-
   fi
 }
 
