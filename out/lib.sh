@@ -436,9 +436,14 @@ pallet_exec() {
     if [[ -e $creates || -L $creates ]]; then return 0; fi
     reasons+=("$creates does not exist")
   fi
-  # Guards see the plain (non-secret) environment variables too.
+  # Guards see the script's environment too, secrets included (never on a command line).
+  for i in "${!secret_ids[@]}"; do
+    pallet_require_secret "${secret_ids[$i]}"
+    secret_ids[i]=$PALLET_SECRETS_DIR/${secret_ids[$i]}
+  done
   local -a guard_env=()
   for i in "${!env_names[@]}"; do guard_env+=("${env_names[$i]}=${env_values[$i]}"); done
+  for i in "${!secret_names[@]}"; do guard_env+=("${secret_names[$i]}=$(pallet_read_file "${secret_ids[$i]}")"); done
   if [[ -n $unless ]]; then
     if pallet_guard_env "$unless" "${guard_env[@]}"; then return 0; fi
     reasons+=("the unless command failed")
@@ -461,10 +466,6 @@ pallet_exec() {
   if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
   file=$(pallet_work_file)
   printf '%s' "$script" >"$file"
-  for i in "${!secret_ids[@]}"; do
-    pallet_require_secret "${secret_ids[$i]}"
-    secret_ids[i]=$PALLET_SECRETS_DIR/${secret_ids[$i]}
-  done
   status=0
   (
     for i in "${!env_names[@]}"; do export "${env_names[$i]}=${env_values[$i]}"; done

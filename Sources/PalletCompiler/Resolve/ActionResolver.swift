@@ -60,11 +60,10 @@ struct ActionResolver {
             }
             return .environment(environment)
         case .content(let source):
-            switch source {
-            case .secret(let reference): return .secret(reference)
-            case .text(let template):
-                guard let text = scope.resolve(template) else { return nil }
-                return .payload(Array(text.templateText.utf8), render: text.hasRuntimeValues)
+            switch scope.resolve(source) {
+            case .secret(let reference)?: return .secret(reference)
+            case .text(let text)?: return .payload(Array(text.templateText.utf8), render: text.hasRuntimeValues)
+            case nil: return nil
             }
         case .localFile(let file, let location):
             guard spec.key == "template" else { return .payload(file.bytes, render: false) }

@@ -70,9 +70,28 @@ struct CrateExpander {
         }
         var given: [Variable] = []
         if case .vars(let vars)? = item.action.options["with"] { given = vars }
+        var givenSecrets: [(name: Located<String>, value: ValueSource)] = []
+        if case .environment(let pairs)? = item.action.options["with-secrets"] { givenSecrets = pairs }
         var variables = item.resolver.scope.variables
+        var secrets = item.resolver.scope.secrets
         var ok = true
+        for (key, source) in givenSecrets {
+            guard let parameter = crate.parameter(key.value), parameter.kind == .secret else {
+                diagnostics.error(key.location, "crate '\(name)' has no secret parameter '\(key.value)'")
+                ok = false
+                continue
+            }
+            switch source {
+            case .secret(let reference): secrets[key.value] = reference
+            case .text: ok = false
+            }
+        }
         for value in given {
+            if crate.parameter(value.name.value)?.kind == .secret {
+                diagnostics.error(value.name.location, "parameter '\(value.name.value)' takes a secret: {secret: {env: NAME}} or {secret: {file: PATH}}")
+                ok = false
+                continue
+            }
             guard let parameter = crate.parameter(value.name.value) else {
                 let hint = Suggestion.hint(for: value.name.value, in: crate.parameters.map(\.name.value))
                 diagnostics.error(value.name.location, "crate '\(name)' has no parameter '\(value.name.value)'\(hint)")
@@ -92,7 +111,8 @@ struct CrateExpander {
             if !check(literal, parameter, at: value.value.location) { ok = false }
             variables[parameter.name.value] = Variable(name: parameter.name, value: Located(literal, at: value.value.location))
         }
-        for parameter in crate.parameters where !given.contains(where: { $0.name.value == parameter.name.value }) {
+        for parameter in crate.parameters where !given.contains(where: { $0.name.value == parameter.name.value })
+            && !givenSecrets.contains(where: { $0.name.value == parameter.name.value }) {
             guard let fallback = parameter.defaultValue else {
                 diagnostics.error(item.action.location, "crate '\(name)' needs parameter '\(parameter.name.value)' (it has no default)")
                 ok = false
@@ -101,14 +121,15 @@ struct CrateExpander {
             variables[parameter.name.value] = Variable(name: parameter.name, value: Located(fallback, at: parameter.name.location))
         }
         guard ok else { return nil }
-        let scope = VariableScope(variables: variables, group: item.resolver.scope.group, diagnostics: diagnostics)
+        var scope = VariableScope(variables: variables, group: item.resolver.scope.group, diagnostics: diagnostics)
+        scope.secrets = secrets
         return (crate, ActionResolver(scope: scope))
     }
 
     /// Checks a parameter value against the parameter's kind.
     func check(_ value: String, _ parameter: Crate.Parameter, at location: SourceLocation) -> Bool {
         switch parameter.kind {
-        case .text: return true
+        case .text, .secret: return true
         case .integer:
             if Int(value) != nil { return true }
             diagnostics.error(location, "parameter '\(parameter.name.value)' must be an integer, found '\(value.debugEscaped)'")

@@ -8,6 +8,8 @@ struct VariableScope {
     let group: String
     /// Where undefined variables are reported.
     let diagnostics: Diagnostics
+    /// Crate parameters that hold secrets.
+    var secrets: [String: SecretReference] = [:]
 
     /// Resolves `template`, reporting undefined variables; nil when any is undefined.
     func resolve(_ template: Template) -> ShellText? {
@@ -20,7 +22,11 @@ struct VariableScope {
             case .variable("group"):
                 pieces.append(.literal(group))
             case .variable(let name):
-                if let runtime = RuntimeValue(rawValue: name) {
+                if secrets[name] != nil {
+                    diagnostics.error(template.location, "'\(name)' is a secret: use it as a whole content or environment value, "
+                        + "such as content: \"{{ \(name) }}\"")
+                    ok = false
+                } else if let runtime = RuntimeValue(rawValue: name) {
                     pieces.append(.runtime(runtime))
                 } else if let variable = variables[name] {
                     pieces.append(.literal(variable.value.value))
@@ -43,7 +49,11 @@ struct VariableScope {
     /// Resolves a value source.
     func resolve(_ source: ValueSource) -> StepValue? {
         switch source {
-        case .text(let template): return resolve(template).map(StepValue.text)
+        case .text(let template):
+            if template.parts.count == 1, case .variable(let name) = template.parts[0], let secret = secrets[name] {
+                return .secret(secret)
+            }
+            return resolve(template).map(StepValue.text)
         case .secret(let reference): return .secret(reference)
         }
     }

@@ -84,6 +84,54 @@ crates:
         - exec: nginx -t
         - service: {name: nginx, state: reloaded}
 
+  mariadb:
+    params:
+      root-password: {type: secret}
+      database: {}
+      user: {}
+      password: {type: secret}
+      bind-address: {default: 127.0.0.1}
+      service: {default: mariadb}
+    phases:
+      configure:
+        - packages: [mariadb-server, mariadb-client]
+        - file:
+            path: /etc/mysql/mariadb.conf.d/60-pallet.cnf
+            content: "[mysqld]\nbind-address = {{ bind-address }}\n"
+          notify: [restart-mariadb]
+        - service: {name: "{{ service }}", state: started, enabled: true}
+        - name: root password
+          exec:
+            script: |
+              set -eu
+              pw=$(printf '%s' "$ROOT_PW" | sed "s/\\\\/\\\\\\\\/g; s/'/''/g")
+              mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('$pw')"
+            unless: 'MYSQL_PWD="$ROOT_PW" mysql -uroot --protocol=tcp -h "$BIND" -e "SELECT 1" >/dev/null 2>&1'
+            environment: {ROOT_PW: "{{ root-password }}", BIND: "{{ bind-address }}"}
+        - name: database and user
+          exec:
+            script: |
+              set -eu
+              quote() { printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/''/g"; }
+              db=$(printf '%s' "$DB_NAME" | sed 's/`/``/g')
+              mysql -uroot <<SQL
+              CREATE DATABASE IF NOT EXISTS \`$db\`;
+              CREATE USER IF NOT EXISTS '$(quote "$DB_USER")'@'%' IDENTIFIED BY '$(quote "$DB_PW")';
+              ALTER USER '$(quote "$DB_USER")'@'%' IDENTIFIED BY '$(quote "$DB_PW")';
+              GRANT ALL PRIVILEGES ON \`$db\`.* TO '$(quote "$DB_USER")'@'%';
+              FLUSH PRIVILEGES;
+              SQL
+            unless: >-
+              MYSQL_PWD="$DB_PW" mysql -u"$DB_USER" --protocol=tcp -h "$BIND" -e "USE \`$DB_NAME\`" >/dev/null 2>&1
+            environment:
+              DB_NAME: "{{ database }}"
+              DB_USER: "{{ user }}"
+              DB_PW: "{{ password }}"
+              BIND: "{{ bind-address }}"
+    handlers:
+      restart-mariadb:
+        - service: {name: "{{ service }}", state: restarted}
+
   sshd:
     params:
       permit-root-login: {default: "no"}

@@ -61,10 +61,16 @@ struct ActionDecoder {
         options.keyLocations["name"] = name.location
         if let withNode = fields["with"], let values = reader.fields(withNode, allowed: nil, context: "'with'") {
             var vars: [Variable] = []
+            var secrets: [(name: Located<String>, value: ValueSource)] = []
             for (key, value) in values.pairs {
-                if let text = reader.string(value, context: "parameter '\(key.value)'") { vars.append(Variable(name: key, value: text)) }
+                if case .mapping = value.content {
+                    if let source = valueSource(value, context: "parameter '\(key.value)'") { secrets.append((key, source)) }
+                } else if let text = reader.string(value, context: "parameter '\(key.value)'") {
+                    vars.append(Variable(name: key, value: text))
+                }
             }
             options.values["with"] = .vars(vars)
+            options.values["with-secrets"] = .environment(secrets)
             options.keyLocations["with"] = fields.keyLocation("with")
         }
         return Action(keyword: "crate", options: options, name: nil, notify: [], when: nil, location: node.location)

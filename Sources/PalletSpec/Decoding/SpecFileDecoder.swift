@@ -80,6 +80,7 @@ struct SpecFileDecoder {
                     case .text: defaultValue = reader.string(defaultNode, context: "'default'")?.value
                     case .integer: defaultValue = reader.integer(defaultNode, context: "'default'").map { String($0.value) }
                     case .boolean: defaultValue = reader.boolean(defaultNode, context: "'default'").map { String($0.value) }
+                    case .secret: diagnostics.error(defaultNode.location, "a secret parameter cannot have a default")
                     }
                 }
                 parameters.append(Crate.Parameter(name: paramName, kind: kind, defaultValue: defaultValue))

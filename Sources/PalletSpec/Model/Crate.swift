@@ -11,6 +11,9 @@ public struct Crate: Sendable {
             case integer
             /// `true` or `false`.
             case boolean
+            /// A secret, `{secret: {env: NAME}}` or `{secret: {file: PATH}}`, usable inside the
+            /// crate as a whole file content or environment value.
+            case secret
         }
 
         /// The parameter's name, used as `{{ name }}` inside the crate.
