@@ -18,6 +18,6 @@ struct PalletCommand: AsyncParsableCommand {
               pallet lift --phase deploy  run one phase on existing nodes
             """,
         version: "pallet \(PalletVersionString.value)",
-        subcommands: [PlanCommand.self, ApplyCommand.self, LiftCommand.self, ConvergeCommand.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, LiftCommand.self, ConvergeCommand.self, ShowCommand.self]
     )
 }

@@ -26,6 +26,17 @@ struct ApplyTests {
                 - exec: "date > /etc/app.deployed"
         """
 
+    /// A planned project whose one group `db` writes /etc/x on host db1.
+    func oneFileProject(_ cluster: TestHostCluster) throws -> ClusterProject {
+        let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
+              db:
+                service: lab
+                phases: {configure: [{file: {path: /etc/x, content: "1\\n"}}]}
+            """)
+        #expect(try setup.pallet(["plan"]).status == 0)
+        return setup
+    }
+
     func project(_ cluster: TestHostCluster, secretFile: String) throws -> ClusterProject {
         try ClusterProject(cluster: cluster, groupOf: ["web1": "web", "web2": "web", "db1": "db"],
                            groups: Self.groups.replacingOccurrences(of: "SECRET_FILE", with: secretFile))
@@ -109,13 +120,8 @@ struct ApplyTests {
     @Test("specs deleted after plan: apply still works; specs changed: the stale plan is refused")
     func airGappedAndStale() throws {
         try TestHostCluster.with(names: ["db1"]) { cluster in
-            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
-                  db:
-                    service: lab
-                    phases: {configure: [{file: {path: /etc/x, content: "1\\n"}}]}
-                """)
+            let setup = try oneFileProject(cluster)
             defer { setup.project.remove() }
-            #expect(try setup.pallet(["plan"]).status == 0)
             try setup.project.write("specs/groups.yaml", "groups:\n  db: {service: lab}\n")
             let stale = try setup.pallet(["apply"])
             #expect(stale.status == 1)
@@ -130,13 +136,8 @@ struct ApplyTests {
     @Test("sudo asking for a password is a clear error, not a hang")
     func sudoPassword() throws {
         try TestHostCluster.with(names: ["db1"], users: .adminWithSudoPassword) { cluster in
-            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
-                  db:
-                    service: lab
-                    phases: {configure: [{file: {path: /etc/x, content: "1\\n"}}]}
-                """)
+            let setup = try oneFileProject(cluster)
             defer { setup.project.remove() }
-            #expect(try setup.pallet(["plan"]).status == 0)
             let started = Date()
             let run = try setup.pallet(["apply"])
             #expect(run.status == 1)
@@ -148,13 +149,8 @@ struct ApplyTests {
     @Test("a changed host key is refused")
     func changedHostKey() throws {
         try TestHostCluster.with(names: ["db1"]) { cluster in
-            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
-                  db:
-                    service: lab
-                    phases: {configure: [{file: {path: /etc/x, content: "1\\n"}}]}
-                """)
+            let setup = try oneFileProject(cluster)
             defer { setup.project.remove() }
-            #expect(try setup.pallet(["plan"]).status == 0)
             #expect(try setup.pallet(["apply"]).status == 0)
             let knownHosts = setup.project.root + "/.pallet/known_hosts"
             let known = try String(contentsOfFile: knownHosts, encoding: .utf8)

@@ -1,3 +1,5 @@
+import PalletSpec
+
 /// Everything the plan says about one group.
 public struct GroupPlan: Sendable {
     /// The group's name.
@@ -18,4 +20,6 @@ public struct GroupPlan: Sendable {
     public var machine: MachinePlan?
     /// One bundle per phase, `bootstrap` and `configure` first.
     public var bundles: [BundlePlan]
+    /// The variables after merging the chain (the group wins), by name.
+    public var variables: [Variable] = []
 }

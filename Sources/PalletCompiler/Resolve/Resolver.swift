@@ -46,11 +46,13 @@ public struct Resolver {
             }
             count = members.count
         }
-        return GroupPlan(
+        var plan = GroupPlan(
             name: group.name.value, service: service.name.value, provider: service.provider.name, count: count,
             after: group.after.map(\.value), chain: chain.serverNames, nodes: nodes, machine: machine,
             bundles: assembler.assemble()
         )
+        plan.variables = chain.variables.values.sorted { $0.name.value < $1.name.value }
+        return plan
     }
 
     /// VM names (`<group>-<index>`) must not collide with listed host names.

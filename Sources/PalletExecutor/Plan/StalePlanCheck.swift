@@ -12,7 +12,8 @@ public enum StalePlanCheck {
         guard FileManager.default.fileExists(atPath: specs, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
         var inputs: [InputFile] = []
         for path in plan.inputs.files {
-            guard let data = FileManager.default.contents(atPath: projectRoot + "/" + path) else {
+            let full = path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst(1) : projectRoot + "/" + path
+            guard let data = FileManager.default.contents(atPath: full) else {
                 return "\(path) was an input of out/plan.json but is gone: run 'pallet plan'"
             }
             inputs.append(InputFile(path: path, bytes: [UInt8](data)))

@@ -7,10 +7,15 @@ public struct SpecLoader {
     /// The spec folder, relative to the project root.
     public let specsFolder: String
 
-    /// Creates a loader for the project at `projectRoot`, reading `projectRoot/specsFolder`.
-    public init(projectRoot: String, specsFolder: String = "specs") {
+    /// The user's configuration folder (`~/.pallet`, or `$PALLET_HOME`), or nil to read none.
+    public let userConfigDirectory: String?
+
+    /// Creates a loader for the project at `projectRoot`, reading `projectRoot/specsFolder` and
+    /// the user's configuration from `userConfigDirectory` (the project wins over it).
+    public init(projectRoot: String, specsFolder: String = "specs", userConfigDirectory: String? = UserConfig.defaultDirectory) {
         self.projectRoot = projectRoot
         self.specsFolder = specsFolder
+        self.userConfigDirectory = userConfigDirectory
     }
 
     /// Loads, decodes and validates the specs.
@@ -40,6 +45,9 @@ public struct SpecLoader {
             decoder.decode(document.root, into: &specs)
         }
         loadBuiltInCrates(into: &specs, reader: reader, files: files)
+        if let userConfigDirectory {
+            UserConfig(directory: userConfigDirectory).merge(into: &specs, reader: reader, files: files)
+        }
         for file in files.read.values where !specs.inputs.contains(where: { $0.path == file.path }) {
             specs.inputs.append(file)
         }

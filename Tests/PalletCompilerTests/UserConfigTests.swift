@@ -1,0 +1,81 @@
+import Foundation
+import PalletCompiler
+import PalletSpec
+import PalletTestSupport
+import Testing
+
+@Suite("User configuration and pallet show")
+struct UserConfigTests {
+    func userHome() throws -> TemporaryProject {
+        try TemporaryProject(files: [
+            "config.yaml": "admin-user: {username: ops, private-key: ~/.ssh/ops}\nservices:\n  shared:\n    provider: hosts\n    hosts: [{name: s1, group: g, address: 10.0.0.1}]\n",
+            "services/lab.yaml": "lab:\n  provider: hosts\n  hosts: [{name: l1, group: h, address: 10.0.0.2}]\n",
+        ])
+    }
+
+    @Test("~/.pallet/config.yaml and services/*.yaml fill in what the project does not define; the project wins")
+    func merge() throws {
+        let home = try userHome()
+        defer { home.remove() }
+        let project = try TemporaryProject(files: ["specs/a.yaml": """
+            services:
+              shared:
+                provider: hosts
+                hosts: [{name: p1, group: g, address: 10.9.9.9}]
+            groups:
+              g: {service: shared}
+              h: {service: lab}
+            """])
+        defer { project.remove() }
+        let diagnostics = Diagnostics()
+        let specs = SpecLoader(projectRoot: project.root, userConfigDirectory: home.root).load(diagnostics: diagnostics)
+        #expect(diagnostics.sorted.isEmpty, "\(diagnostics.sorted)")
+        #expect(specs.adminUser?.username.value == "ops")
+        guard case .hosts(let shared)? = specs.service(named: "shared")?.provider, case .hosts(let lab)? = specs.service(named: "lab")?.provider else {
+            Issue.record("expected both services")
+            return
+        }
+        #expect(shared.map(\.name.value) == ["p1"], "the project's service wins")
+        #expect(lab.map(\.name.value) == ["l1"])
+        #expect(specs.inputs.contains { $0.path.hasSuffix("config.yaml") })
+
+        try project.write("specs/b.yaml", "admin-user: {username: projectadmin}\n")
+        let again = SpecLoader(projectRoot: project.root, userConfigDirectory: home.root).load(diagnostics: Diagnostics())
+        #expect(again.adminUser?.username.value == "projectadmin")
+    }
+
+    @Test("unknown keys in the user configuration are located errors")
+    func unknownKeys() throws {
+        let home = try TemporaryProject(files: ["config.yaml": "admin-user: {username: ops}\ngroups: {}\n"])
+        defer { home.remove() }
+        let project = try TemporaryProject(files: ["specs/a.yaml": "groups: {}\n"])
+        defer { project.remove() }
+        let diagnostics = Diagnostics()
+        _ = SpecLoader(projectRoot: project.root, userConfigDirectory: home.root).load(diagnostics: diagnostics)
+        #expect(diagnostics.sorted.contains { $0.description.hasSuffix("config.yaml:2:1: error: unknown key 'groups' in the user configuration (it holds admin-user and services)") },
+                "\(diagnostics.sorted)")
+    }
+
+    @Test("pallet show prints the resolved group with origins, PALLET_HOME included")
+    func show() throws {
+        let home = try userHome()
+        defer { home.remove() }
+        let project = try TemporaryProject(files: ["specs/a.yaml": """
+            servers:
+              base: {vars: {port: "80"}, phases: {configure: [{crate: timezone, with: {zone: Europe/Paris}}]}}
+            groups:
+              h: {service: lab, extends: [base], vars: {port: "8080"}}
+            """])
+        defer { project.remove() }
+        let run = try ProcessRunner.run([RepositoryPaths.palletBinary, "show", "h"], directory: project.root, environment: ["PALLET_HOME": home.root])
+        #expect(run.status == 0, "\(run.combined)")
+        #expect(run.stdout.contains("service: lab (hosts)"))
+        #expect(run.stdout.contains("nodes: l1 (10.0.0.2)"))
+        #expect(run.stdout.contains("extends: base"))
+        #expect(run.stdout.contains("port = 8080") && run.stdout.contains("specs/a.yaml:4"))
+        #expect(run.stdout.contains("[crate timezone used at specs/a.yaml:2:"))
+        let missing = try ProcessRunner.run([RepositoryPaths.palletBinary, "show", "hh"], directory: project.root, environment: ["PALLET_HOME": home.root])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no group 'hh'; did you mean 'h'?"))
+    }
+}
