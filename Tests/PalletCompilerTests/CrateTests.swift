@@ -182,4 +182,45 @@ struct BuiltInCrateHostTests {
             #expect(failed.result.stderr.contains("unknown time zone Mars/Olympus"))
         }
     }
+
+    @Test("git: clones a repository at a revision, does nothing when already there, follows a new revision; apt-proxy writes the proxy once")
+    func gitAndAptProxy() throws {
+        try TestHost.with(name: "git") { host in
+            let setup = try host.shell("""
+                set -e
+                git init -q --bare /srv/repo.git
+                git init -q /tmp/w && cd /tmp/w && git config user.email t@t && git config user.name t
+                echo one > f && git add f && git commit -qm one && git tag v1
+                echo two > f && git commit -qam two && git tag v2
+                git push -q /srv/repo.git HEAD:refs/heads/main --tags
+                """)
+            #expect(setup.status == 0, "\(setup.combined)")
+            func bundle(_ revision: String) throws -> [UInt8] {
+                let (tree, errors) = try compileMain("""
+                    groups:
+                      g:
+                        service: lab
+                        phases:
+                          configure:
+                            - crate: git
+                              with: {repository: /srv/repo.git, directory: /opt/app, revision: \(revision)}
+                            - crate: apt-proxy
+                              with: {url: "http://127.0.0.1:3142"}
+                    """)
+                #expect(errors.isEmpty, "\(errors)")
+                return try #require(tree?.files["groups/g/configure.tar"]).bytes
+            }
+            let first = try host.runBundle(try bundle("v1"))
+            #expect(first.result.status == 0, "\(first.result.combined)")
+            #expect(host.writtenFile("/opt/app/f") == Array("one\n".utf8))
+            #expect(host.writtenFile("/etc/apt/apt.conf.d/01pallet-proxy") == Array("Acquire::http::Proxy \"http://127.0.0.1:3142\";\n".utf8))
+            let again = try host.runBundle(try bundle("v1"))
+            #expect(again.result.status == 0, "\(again.result.combined)")
+            #expect(again.statuses.allSatisfy { $0 == "ok" }, "\(again.statusLines)")
+            let moved = try host.runBundle(try bundle("v2"))
+            #expect(moved.result.status == 0, "\(moved.result.combined)")
+            #expect(moved.statusLines.contains { $0.contains("changed exec") }, "\(moved.statusLines)")
+            #expect(host.writtenFile("/opt/app/f") == Array("two\n".utf8))
+        }
+    }
 }
