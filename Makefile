@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= release
 PALLET := .build/$(CONFIG)/pallet
 
-.PHONY: all plan build test deps test-deps apply clean
+.PHONY: all plan build test deps test-deps apply bench clean
 
 all: plan
 
@@ -25,6 +25,9 @@ apply: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
+
+bench: build
+	python3 bench/compile_scaling.py --rounds 3
 
 clean:
 	rm -rf .build

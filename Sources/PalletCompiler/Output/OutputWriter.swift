@@ -50,26 +50,38 @@ public struct OutputWriter {
     }
 
     func write(_ tree: OutputTree, into root: String) throws {
-        let manager = FileManager.default
+        // Plain POSIX calls: one open/write/fchmod per file and one mkdir per folder, with modes
+        // set explicitly so the umask never matters.
+        var folders = Set<String>()
         for path in tree.sortedPaths {
             guard let file = tree.files[path] else { continue }
-            let full = root + "/" + path
-            let folder = (full as NSString).deletingLastPathComponent
-            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-            guard manager.createFile(atPath: full, contents: Data(file.bytes)) else {
-                throw WriteError(description: "cannot write \(full)")
-            }
-            guard chmod(full, mode_t(file.mode)) == 0 else {
-                throw WriteError(description: "cannot set the mode of \(full): \(String(cString: strerror(errno)))")
-            }
-        }
-        // Folders get a fixed mode whatever the umask.
-        if let enumerator = manager.enumerator(atPath: root) {
-            for case let relative as String in enumerator {
-                var isDirectory: ObjCBool = false
-                if manager.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), isDirectory.boolValue {
-                    chmod(root + "/" + relative, 0o755)
+            var folder = ""
+            for component in path.split(separator: "/").dropLast() {
+                folder += (folder.isEmpty ? "" : "/") + component
+                if folders.insert(folder).inserted {
+                    let full = root + "/" + folder
+                    guard mkdir(full, 0o755) == 0 || errno == EEXIST, chmod(full, 0o755) == 0 else {
+                        throw WriteError(description: "cannot create \(full): \(String(cString: strerror(errno)))")
+                    }
                 }
+            }
+            let full = root + "/" + path
+            let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(file.mode))
+            guard fd >= 0 else { throw WriteError(description: "cannot write \(full): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            var written = 0
+            try file.bytes.withUnsafeBytes { buffer in
+                while written < buffer.count {
+                    let count = Glibc.write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        throw WriteError(description: "cannot write \(full): \(String(cString: strerror(errno)))")
+                    }
+                    written += count
+                }
+            }
+            guard fchmod(fd, mode_t(file.mode)) == 0 else {
+                throw WriteError(description: "cannot set the mode of \(full): \(String(cString: strerror(errno)))")
             }
         }
     }
