@@ -38,17 +38,28 @@ public enum ShellQuoting {
 }
 
 extension String {
-    /// The string with every `target` replaced by `replacement` (no Foundation needed).
+    /// The string with every `target` replaced by `replacement`, scanning UTF-8 bytes (no
+    /// Foundation, and much faster than a generic substring search on long texts).
     func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
+        let needle = Array(target.utf8)
+        guard let first = needle.first else { return self }
+        var bytes = Array(utf8)
+        guard bytes.contains(first) else { return self }
+        let insert = Array(replacement.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            if bytes[index] == first, index + needle.count <= count, bytes[index..<index + needle.count].elementsEqual(needle) {
+                result += insert
+                index += needle.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
         }
-        result += rest
-        return result
+        bytes = result
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

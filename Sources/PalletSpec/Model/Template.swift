@@ -58,6 +58,17 @@ public struct Template: Sendable, Hashable {
 
     /// Parses `text`, reporting malformed references.
     public static func parse(_ text: String, at location: SourceLocation, diagnostics: Diagnostics) -> Template? {
+        // Most text has no reference at all: find that out with a plain byte scan.
+        var previous: UInt8 = 0
+        var hasOpening = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "{") {
+                hasOpening = true
+                break
+            }
+            previous = byte
+        }
+        if !hasOpening { return Template.literal(text, at: location) }
         var parts: [Part] = []
         var literal = ""
         var rest = Substring(text)
