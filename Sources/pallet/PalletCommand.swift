@@ -16,6 +16,8 @@ struct PalletCommand: AsyncParsableCommand {
               pallet apply                run out/'s bundles on the nodes over ssh
               pallet apply --check        show what would change, change nothing
               pallet lift --phase deploy  run one phase on existing nodes
+              pallet converge             create/destroy VirtualBox VMs to the counts, then configure
+              pallet show web             the group 'web' fully resolved, with origins
             """,
         version: "pallet \(PalletVersionString.value)",
         subcommands: [PlanCommand.self, ApplyCommand.self, LiftCommand.self, ConvergeCommand.self, ShowCommand.self]
