@@ -28,6 +28,7 @@ test: test-deps
 
 bench: build
 	python3 bench/compile_scaling.py --rounds 3
+	python3 bench/peers.py --rounds 5
 
 clean:
 	rm -rf .build
