@@ -73,10 +73,12 @@ public struct Executor: Sendable {
                 .run(askBootstrap: wantsBootstrap, acceptNewHostKey: true)
         }
         let remaining = targets.filter { findings[$0.name] == nil }
-        let probed = await parallel(remaining, jobs: options.jobs) { target in
+        // A known host with nothing to bootstrap needs no probe: its first phase opens the connection.
+        let probed = await parallel(remaining, jobs: options.jobs) { target -> Probe.Finding in
             let wantsBootstrap = asksBootstrap && bundle(for: target.group, phase: "bootstrap") != nil
+            guard wantsBootstrap else { return .ready }
             return await Probe(settings: settings, target: target, logPath: log(target, "connect"))
-                .run(askBootstrap: wantsBootstrap, acceptNewHostKey: false)
+                .run(askBootstrap: true, acceptNewHostKey: false)
         }
         for (target, finding) in zip(remaining, probed) { findings[target.name] = finding }
 
@@ -121,7 +123,7 @@ public struct Executor: Sendable {
                 }
             }
         }
-        for target in targets { await Probe.closeMasters(settings: settings, target: target) }
+        _ = await parallel(targets, jobs: options.jobs) { target in await Probe.closeMasters(settings: settings, target: target) }
         return report
     }
 
