@@ -357,7 +357,8 @@ pallet_converge_file() {
     PALLET_TEMP_FILE=''
     return 0
   fi
-  if [[ -n $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run) ]]; then
+  # Nothing asked of owner, group or mode: nothing to check (saves two forks per file).
+  if [[ -n $owner$group$mode ]] && [[ -n $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run) ]]; then
     pallet_changed
     if pallet_checking; then
       pallet_emit "diff $path: $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run | tr '\n' ' ')would change"
