@@ -287,13 +287,13 @@ pallet_diff() {
   done < <(diff -u --label "$label (node)" --label "$label (plan)" -- "$old" "$new" || true)
 }
 
-# pallet_converge_file DESIRED PATH [--owner U] [--group G] [--mode M] [--backup] [--secret]
+# pallet_converge_file DESIRED PATH [--owner U] [--group G] [--mode M] [--secret]
 #                      [--validate CMD]:
 # make PATH hold DESIRED's bytes with the given attributes, through a temp file in the same
 # directory and a rename, so the file is never half-written. With --validate, CMD runs with the
 # temp file as $1 first, and a failure leaves PATH untouched. Sets the step's status.
 pallet_converge_file() {
-  local desired=$1 path=$2 owner='' group='' mode='' backup='' secret='' validate=''
+  local desired=$1 path=$2 owner='' group='' mode='' secret='' validate=''
   shift 2
   while (($#)); do
     case $1 in
@@ -301,7 +301,6 @@ pallet_converge_file() {
       --owner) owner=$2; shift 2 ;;
       --group) group=$2; shift 2 ;;
       --mode) mode=$2; shift 2 ;;
-      --backup) backup=1; shift ;;
       --secret) secret=1; shift ;;
       *) pallet_fail "internal: pallet_converge_file: unknown option '$1'" ;;
     esac
@@ -333,9 +332,6 @@ pallet_converge_file() {
     pallet_changed
     pallet_diff "$path" "$desired" "$path" "$secret"
     if pallet_checking; then return 0; fi
-    if [[ -n $backup ]] && ((exists)) && [[ ! -L $path ]]; then
-      cp -p -- "$path" "$path.pallet-backup-$(date +%Y%m%dT%H%M%S)"
-    fi
     PALLET_TEMP_FILE=$(mktemp "$dir/.pallet.XXXXXX")
     cat -- "$desired" >"$PALLET_TEMP_FILE"
     if ((exists)) && [[ ! -L $path ]]; then

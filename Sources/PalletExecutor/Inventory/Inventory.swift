@@ -24,15 +24,20 @@ public struct Inventory: Sendable {
                     unaddressed[group.name] = "\(group.provider) nodes get addresses from 'pallet converge'"
                     continue
                 }
-                let login = node.loginUser.map {
-                    Credentials(user: $0, key: node.loginKey.map { Self.expand($0, home: home) } ?? adminCredentials.key)
-                } ?? adminCredentials
+                let login = Self.login(of: node, admin: adminCredentials, home: home)
                 targets.append(Target(name: node.name, group: group.name, index: node.index, address: address, port: node.port,
                                       admin: adminCredentials, login: login))
             }
         }
         self.targets = targets
         self.unaddressed = unaddressed
+    }
+
+    /// The credentials bootstrap uses on `node`: its login user (with its key, else the admin's
+    /// key), or the admin user when it has none.
+    static func login(of node: PlannedNode?, admin: Credentials, home: String) -> Credentials {
+        guard let node, let user = node.loginUser else { return admin }
+        return Credentials(user: user, key: node.loginKey.map { expand($0, home: home) } ?? admin.key)
     }
 
     /// Adds the nodes a provisioning run reported for `group`.

@@ -19,9 +19,7 @@ public enum StalePlanCheck {
             inputs.append(InputFile(path: path, bytes: [UInt8](data)))
         }
         let listed = Set(plan.inputs.files)
-        let current = (try? FileManager.default.subpathsOfDirectory(atPath: specs)) ?? []
-        for file in current where (file.hasSuffix(".yaml") || file.hasSuffix(".yml")) && !listed.contains("specs/" + file)
-            && !file.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+        for file in SpecLoader.yamlFiles(under: specs) where !listed.contains("specs/" + file) {
             return "specs/\(file) is newer than out/plan.json: run 'pallet plan'"
         }
         if InputsDigest.digest(of: inputs) != plan.inputs.digest {

@@ -57,10 +57,7 @@ public struct Provisioner: Sendable {
             for line in result.standardOutput.split(separator: "\n") {
                 let words = line.split(separator: " ").map(String.init)
                 guard words.count == 6, words[0] == "node", let index = Int(words[2]), let port = Int(words[4]) else { continue }
-                let planned = group.nodes.first { $0.index == index }
-                let login = planned?.loginUser.map {
-                    Credentials(user: $0, key: planned?.loginKey.map { Inventory.expand($0, home: home) } ?? adminCredentials.key)
-                } ?? adminCredentials
+                let login = Inventory.login(of: group.nodes.first { $0.index == index }, admin: adminCredentials, home: home)
                 outcome.targets.append(Target(name: words[1], group: group.name, index: index, address: words[3], port: port,
                                               admin: adminCredentials, login: login))
                 if words[5] == "1" { outcome.created.append(words[1]) }

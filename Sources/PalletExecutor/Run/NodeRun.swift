@@ -84,11 +84,8 @@ struct NodeRun: Sendable {
             return
         }
         result.outcome = .failed
-        if log.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || log.contains("Host key verification failed") {
-            result.message = "the host key of \(target.address) does not match .pallet/known_hosts: refusing to connect "
-                + "(if the change is expected, remove its line from the known_hosts file)"
-        } else if log.contains("a password is required") || log.contains("sudo: a terminal is required") {
-            result.message = "sudo on \(target.name) asks for a password: \(credentials.user) needs passwordless (NOPASSWD) sudo"
+        if let explained = SSHFailure.explain(log, target: target, user: credentials.user) {
+            result.message = explained
         } else if status == 255 && end == nil {
             result.outcome = .unreachable
             let reason = log.split(separator: "\n").last { !$0.hasPrefix("::pallet") }.map(String.init) ?? "ssh failed"

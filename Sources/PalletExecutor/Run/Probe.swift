@@ -34,12 +34,8 @@ struct Probe: Sendable {
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             let reason = text.split(separator: "\n").last.map(String.init) ?? "ssh failed"
             guard case .exited(let code) = result.terminationStatus else { return .failed(.unreachable, "ssh was killed") }
-            if text.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || text.contains("Host key verification failed") {
-                return .failed(.failed, "the host key of \(target.address) does not match .pallet/known_hosts: refusing to connect "
-                    + "(if the change is expected, remove its line from the known_hosts file)")
-            }
-            if text.contains("a password is required") {
-                return .failed(.failed, "sudo on \(target.name) asks for a password: \(target.admin.user) needs passwordless (NOPASSWD) sudo")
+            if let explained = SSHFailure.explain(text, target: target, user: target.admin.user) {
+                return .failed(.failed, explained)
             }
             switch code {
             case 0: return .ready

@@ -14,7 +14,7 @@ public struct KnownHosts: Sendable {
     /// for ports other than 22). Hashed entries are not used: pallet writes plain ones.
     public func knows(address: String, port: Int) -> Bool {
         guard let data = FileManager.default.contents(atPath: path) else { return false }
-        let name = port == 22 ? address : "[\(address)]:\(port)"
+        let name = Self.entryName(address: address, port: port)
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard let hosts = line.split(separator: " ").first else { continue }
             if hosts.split(separator: ",").contains(where: { $0 == name }) { return true }
@@ -26,11 +26,16 @@ public struct KnownHosts: Sendable {
     /// destroyed earlier, with a new host key.
     public func forget(address: String, port: Int) {
         guard let data = FileManager.default.contents(atPath: path) else { return }
-        let name = port == 22 ? address : "[\(address)]:\(port)"
+        let name = Self.entryName(address: address, port: port)
         let kept = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { line in
             !(line.split(separator: " ").first?.split(separator: ",").contains { $0 == name } ?? false)
         }
         let text = kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n"
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+    }
+
+    /// The host field ssh writes for `address` and `port`: `[host]:port` for ports other than 22.
+    static func entryName(address: String, port: Int) -> String {
+        port == 22 ? address : "[\(address)]:\(port)"
     }
 }

@@ -136,8 +136,9 @@ public struct SpecLoader {
         return patterns
     }
 
-    /// The `*.yaml` and `*.yml` files under `directory`, as sorted relative paths.
-    static func yamlFiles(under directory: String) -> [String] {
+    /// The `*.yaml` and `*.yml` files under `directory` (hidden folders and files skipped), as
+    /// sorted relative paths: the spec files pallet reads.
+    public static func yamlFiles(under directory: String) -> [String] {
         guard let all = try? FileManager.default.subpathsOfDirectory(atPath: directory) else { return [] }
         return all.filter { path in
             (path.hasSuffix(".yaml") || path.hasSuffix(".yml"))
