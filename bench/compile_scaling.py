@@ -57,41 +57,82 @@ def run(binary, project):
     return elapsed, usage.ru_maxrss / 1024.0  # MiB
 
 
+def filesystem(path):
+    """The file system type of `path`, from /proc/mounts (longest matching mount point)."""
+    best, kind = "", "?"
+    try:
+        with open("/proc/mounts") as mounts:
+            for line in mounts:
+                fields = line.split()
+                point = fields[1]
+                if (path == point or path.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+                    best, kind = point, fields[2]
+    except OSError:
+        pass
+    return kind
+
+
+def measure(binary, base, groups, rounds):
+    """Median wall time and peak memory of the first plan (no out/) and of an unchanged re-plan."""
+    project = tempfile.mkdtemp(prefix="pallet-scaling-", dir=base)
+    os.makedirs(os.path.join(project, "specs"))
+    with open(os.path.join(project, "specs", "all.yaml"), "w") as f:
+        f.write(specs(groups))
+    first, again = [], []
+    for _ in range(rounds):
+        shutil.rmtree(os.path.join(project, "out"), ignore_errors=True)
+        first.append(run(binary, project))
+        again.append(run(binary, project))
+    files = sum(len(fs) for _, _, fs in os.walk(os.path.join(project, "out")))
+    shutil.rmtree(project)
+    return (statistics.median(r[0] for r in first), statistics.median(r[0] for r in again),
+            max(r[1] for r in first + again), files)
+
+
+def exponent(points):
+    """Least-squares slope of log(time) over log(groups)."""
+    xs = [math.log(g) for g, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--dirs", default=",".join(d for d in [tempfile.gettempdir(), "/dev/shm"] if os.path.isdir(d)),
+                        help="comma-separated folders to build the projects in (one table each)")
     args = parser.parse_args()
     binary = os.path.join(ROOT, ".build/release/pallet")
     if not os.access(binary, os.X_OK):
         subprocess.run(["swift", "build", "-c", "release", "--product", "pallet"], cwd=ROOT, check=True)
-    rows = []
-    for groups in [int(s) for s in args.sizes.split(",")]:
-        project = tempfile.mkdtemp(prefix="pallet-scaling-")
-        os.makedirs(os.path.join(project, "specs"))
-        with open(os.path.join(project, "specs", "all.yaml"), "w") as f:
-            f.write(specs(groups))
-        results = [run(binary, project) for _ in range(args.rounds)]
-        files = sum(len(fs) for _, _, fs in os.walk(os.path.join(project, "out")))
-        shutil.rmtree(project)
-        seconds = statistics.median(r[0] for r in results)
-        memory = max(r[1] for r in results)
-        rows.append((groups, seconds, memory, files))
-        print(f"{groups:>5} groups x {ACTIONS} actions: {seconds:8.3f} s  peak {memory:7.1f} MiB  ({files} files in out/)", flush=True)
-    xs = [math.log(r[0]) for r in rows]
-    ys = [math.log(r[1]) for r in rows]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
-    print(f"growth exponent (time ~ groups^k): k = {slope:.2f}")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    out = ["# Compile scaling\n",
+           f"`python3 bench/compile_scaling.py --rounds {args.rounds}` on {os.cpu_count()} CPUs, "
+           f"{platform.platform()}; release build. Each size: `pallet plan` on a fresh project with no `out/` "
+           f"(first plan), then again with `out/` present and unchanged (re-plan); median wall time of "
+           f"{args.rounds} rounds, peak RSS over all runs.\n"]
+    for base in args.dirs.split(","):
+        kind = filesystem(os.path.realpath(base))
+        print(f"in {base} ({kind}):", flush=True)
+        rows = []
+        for groups in sizes:
+            first, again, memory, files = measure(binary, base, groups, args.rounds)
+            rows.append((groups, first, again, memory, files))
+            print(f"{groups:>5} groups x {ACTIONS} actions: first {first:7.3f} s  re-plan {again:7.3f} s  "
+                  f"peak {memory:7.1f} MiB  ({files} files in out/)", flush=True)
+        k_first = exponent([(g, f) for g, f, _, _, _ in rows])
+        k_again = exponent([(g, a) for g, _, a, _, _ in rows])
+        print(f"growth exponent (time ~ groups^k): first plan k = {k_first:.2f}, re-plan k = {k_again:.2f}")
+        out.append(f"\n## Projects in {base} ({kind})\n")
+        out.append("| groups x actions | first plan (s) | re-plan (s) | peak memory (MiB) | files in out/ |\n|---|---|---|---|---|")
+        out += [f"| {g} x {ACTIONS} | {f:.3f} | {a:.3f} | {m:.1f} | {n} |" for g, f, a, m, n in rows]
+        out.append(f"\nGrowth exponent k (time ~ groups^k, least squares on log-log): first plan **{k_first:.2f}**, "
+                   f"re-plan **{k_again:.2f}** (1.0 is linear).\n")
+    out.append("Target: 1,000 x 50 under 2 s with linear growth.\n")
     with open(os.path.join(ROOT, "bench", "SCALING.md"), "w") as f:
-        f.write("# Compile scaling\n\n")
-        f.write(f"`python3 bench/compile_scaling.py --rounds {args.rounds}` on {os.cpu_count()} CPUs, "
-                f"{platform.platform()}; release build; median wall time of {args.rounds} runs, peak RSS.\n\n")
-        f.write("| groups x actions | wall time (s) | peak memory (MiB) | files in out/ |\n|---|---|---|---|\n")
-        for groups, seconds, memory, files in rows:
-            f.write(f"| {groups} x {ACTIONS} | {seconds:.3f} | {memory:.1f} | {files} |\n")
-        f.write(f"\nGrowth exponent k (time ~ groups^k, least squares on log-log): **{slope:.2f}** "
-                f"(1.0 is linear). Target: 1,000 x 50 under 2 s with linear growth.\n")
+        f.write("\n".join(out))
 
 
 if __name__ == "__main__":

@@ -31,27 +31,18 @@ public struct Compiler {
         let digest = InputsDigest.digest(of: plan.inputs)
         tree.add("lib.sh", text: RuntimeLibrary.source)
         var groups: [PlanDocument.Group] = []
-        let emitter = BundleEmitter()
-        let packer = BundlePacker()
+        // Emitting, packing and hashing a bundle depends on nothing else: done on all processors,
+        // then added to the tree in plan order.
+        let packed = try plan.groups.flatMap(\.bundles).concurrentMap(PackedBundle.init)
+        var next = packed.makeIterator()
         for group in plan.groups {
             var bundles: [PlanDocument.Bundle] = []
-            for bundle in group.bundles {
-                let emitted = emitter.emit(bundle)
-                let base = "groups/\(group.name)/\(bundle.phase)"
-                tree.add("\(base)/run.sh", text: emitted.runScript, mode: 0o755)
-                for payload in emitted.payloads { tree.add("\(base)/\(payload.path)", payload.bytes) }
-                let archive = try packer.pack(emitted)
-                tree.add("\(base).tar", archive)
-                bundles.append(PlanDocument.Bundle(
-                    phase: bundle.phase, archive: "\(base).tar", sha256: SHA256.hexDigest(archive), steps: bundle.steps.count,
-                    handlers: bundle.handlers.map(\.name),
-                    secrets: emitted.secrets.map { secret in
-                        switch secret.source {
-                        case .environment(let name): return PlanDocument.Secret(id: secret.identifier, env: name, file: nil)
-                        case .file(let path): return PlanDocument.Secret(id: secret.identifier, env: nil, file: path)
-                        }
-                    }
-                ))
+            for _ in group.bundles {
+                guard let bundle = next.next() else { break }
+                tree.add("\(bundle.base)/run.sh", text: bundle.emitted.runScript, mode: 0o755)
+                for payload in bundle.emitted.payloads { tree.add("\(bundle.base)/\(payload.path)", payload.bytes) }
+                tree.add("\(bundle.base).tar", bundle.archive)
+                bundles.append(bundle.document)
             }
             var provision: String?
             if let machine = group.machine,
@@ -77,5 +68,33 @@ public struct Compiler {
         tree.add("plan.json", try encoder.encode(document) + [UInt8(ascii: "\n")])
         tree.add("PLAN.md", text: PlanMarkdownEmitter().emit(plan, digest: digest))
         return tree
+    }
+}
+
+/// One bundle emitted, packed into its archive and described for plan.json.
+struct PackedBundle: Sendable {
+    /// The bundle's path in `out/` without extension, such as `groups/web/configure`.
+    let base: String
+    /// The generated files.
+    let emitted: EmittedBundle
+    /// The tar archive.
+    let archive: [UInt8]
+    /// The bundle's entry in plan.json.
+    let document: PlanDocument.Bundle
+
+    init(_ bundle: BundlePlan) throws {
+        base = "groups/\(bundle.group)/\(bundle.phase)"
+        emitted = BundleEmitter().emit(bundle)
+        archive = try BundlePacker().pack(emitted)
+        document = PlanDocument.Bundle(
+            phase: bundle.phase, archive: "\(base).tar", sha256: BundlePacker.archiveDigest(archive), steps: bundle.steps.count,
+            handlers: bundle.handlers.map(\.name),
+            secrets: emitted.secrets.map { secret in
+                switch secret.source {
+                case .environment(let name): return PlanDocument.Secret(id: secret.identifier, env: name, file: nil)
+                case .file(let path): return PlanDocument.Secret(id: secret.identifier, env: nil, file: path)
+                }
+            }
+        )
     }
 }

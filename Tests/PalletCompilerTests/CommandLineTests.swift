@@ -41,6 +41,32 @@ struct CommandLineTests {
         #expect(stale.stderr.contains("changed groups/g/configure/run.sh"))
     }
 
+    @Test("re-planning keeps unchanged files (same inode and mtime) and rewrites changed or hand-edited ones")
+    func unchangedFilesKept() throws {
+        let project = try TemporaryProject(files: ["specs/a.yaml": hostsPreamble + "groups:\n  g: {service: lab}\n  other: {service: lab}\n"])
+        defer { project.remove() }
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root).status == 0)
+        func inode(_ path: String) throws -> UInt64 {
+            var info = stat()
+            try #require(lstat(project.root + "/" + path, &info) == 0)
+            return UInt64(info.st_ino)
+        }
+        let lib = try inode("out/lib.sh")
+        let otherTar = try inode("out/groups/other/configure.tar")
+        let planJSON = try inode("out/plan.json")
+        try project.write("out/groups/g/configure/run.sh", "edited by hand\n")
+        let edited = try inode("out/groups/g/configure/run.sh")
+        try project.write("specs/a.yaml", hostsPreamble + "groups:\n  g: {service: lab}\n  other: {service: lab}\n  third: {service: lab}\n")
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root).status == 0)
+        #expect(try inode("out/lib.sh") == lib)
+        #expect(try inode("out/groups/other/configure.tar") == otherTar)
+        #expect(try inode("out/plan.json") != planJSON, "plan.json lists the new group, so it is written anew")
+        #expect(try inode("out/groups/g/configure/run.sh") != edited)
+        #expect(try project.read("out/groups/g/configure/run.sh") != "edited by hand\n")
+        let check = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--check"], directory: project.root)
+        #expect(check.status == 0, "\(check.combined)")
+    }
+
     @Test("--help explains the command with examples")
     func help() throws {
         let result = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--help"])

@@ -27,7 +27,7 @@ public struct OutputWriter {
         let name = (target as NSString).lastPathComponent
         let staging = try makeStagingDirectory(parent: parent, name: name)
         do {
-            try write(tree, into: staging)
+            try write(tree, into: staging, reusing: isDirectory(target) ? target : nil)
             try swapIn(staging, at: target)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
@@ -49,7 +49,18 @@ public struct OutputWriter {
         return path
     }
 
-    func write(_ tree: OutputTree, into root: String) throws {
+    func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Writes the tree's files under `root`.
+    ///
+    /// A file whose bytes and mode equal those of the same path in `previous` (the tree being
+    /// replaced) is hard-linked from there instead of written: no new inode, no data written, and
+    /// its modification time shows it did not change. When linking fails (another owner, another
+    /// file system) the file is written.
+    func write(_ tree: OutputTree, into root: String, reusing previous: String? = nil) throws {
         // Plain POSIX calls: one open/write/fchmod per file and one mkdir per folder, with modes
         // set explicitly so the umask never matters.
         var folders = Set<String>()
@@ -66,6 +77,9 @@ public struct OutputWriter {
                 }
             }
             let full = root + "/" + path
+            if let previous, UnchangedFile.matches(previous + "/" + path, file), link(previous + "/" + path, full) == 0 {
+                continue
+            }
             let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(file.mode))
             guard fd >= 0 else { throw WriteError(description: "cannot write \(full): \(String(cString: strerror(errno)))") }
             defer { close(fd) }

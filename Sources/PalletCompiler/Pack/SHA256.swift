@@ -1,4 +1,6 @@
-/// An incremental SHA-256 hasher (FIPS 180-4) written in pure Swift.
+internal import CSystemShims
+
+/// An incremental SHA-256 hasher (FIPS 180-4): portable Swift, or the x86 SHA extensions when present.
 ///
 /// Feed data with `update(_:)` as many times as needed and call ``finalize()`` to obtain
 /// the 32-byte digest. For one-shot hashing use ``digest(_:)`` or ``hexDigest(_:)``.
@@ -31,8 +33,16 @@ public struct SHA256: Sendable {
     /// The total number of message bytes fed so far (modulo 2^64).
     private var messageLength: UInt64 = 0
 
+    /// Whether blocks go through the processor's SHA extensions.
+    private var usesHardware = SHA256.hardwareAvailable
+
     /// Creates a hasher in the initial SHA-256 state.
     public init() {}
+
+    /// Creates a hasher that never uses the SHA extensions, so tests can compare both paths.
+    init(portable: Bool) {
+        usesHardware = SHA256.hardwareAvailable && !portable
+    }
 
     /// Feeds the bytes of a sequence into the hash.
     ///
@@ -124,7 +134,7 @@ public struct SHA256: Sendable {
             result[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 8)
             result[4 * index + 3] = UInt8(truncatingIfNeeded: word)
         }
-        self = SHA256()
+        self = SHA256(portable: !usesHardware)
         return result
     }
 
@@ -169,6 +179,15 @@ public struct SHA256: Sendable {
     /// - Parameter blocks: Memory whose size is a multiple of 64 bytes; it may be unaligned.
     private mutating func compress(_ blocks: UnsafeRawBufferPointer) {
         assert(blocks.count % SHA256.blockByteCount == 0, "compress requires whole blocks")
+        if usesHardware, let base = blocks.baseAddress {
+            var state = (h0, h1, h2, h3, h4, h5, h6, h7)
+            withUnsafeMutableBytes(of: &state) { words in
+                guard let words = words.baseAddress?.assumingMemoryBound(to: UInt32.self) else { return }
+                pallet_sha256_blocks(words, base.assumingMemoryBound(to: UInt8.self), blocks.count / SHA256.blockByteCount)
+            }
+            (h0, h1, h2, h3, h4, h5, h6, h7) = state
+            return
+        }
         var s0 = h0, s1 = h1, s2 = h2, s3 = h3, s4 = h4, s5 = h5, s6 = h6, s7 = h7
         SHA256.roundConstants.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
@@ -224,17 +243,12 @@ public struct SHA256: Sendable {
         h7 = s7
     }
 
-    /// The 64 round constants: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-    private static let roundConstants: [UInt32] = [
-        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-    ]
+    /// Whether the processor's SHA extensions compress blocks (checked once per process); the
+    /// portable Swift rounds below are used otherwise and produce the same digests.
+    static let hardwareAvailable = pallet_sha256_hardware_available() == 1
+
+    /// The 64 round constants, from the table the hardware rounds use too.
+    private static let roundConstants = Array(UnsafeBufferPointer(start: pallet_sha256_round_constants(), count: 64))
 }
 
 /// Rotates a 32-bit word right by a constant amount in `1...31`.
