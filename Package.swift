@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "PalletSpec",
                 "PalletCompiler",
+                "CSystemShims",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -117,6 +117,30 @@ struct ApplyTests {
         }
     }
 
+    @Test("a known host that went down, with a bundle larger than a pipe buffer: unreachable, exit 1, no crash")
+    func knownHostDownLargeBundle() throws {
+        try TestHostCluster.with(names: ["db1"]) { cluster in
+            let big = String(repeating: "0123456789abcdef", count: 16 * 1024) // 256 KiB
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
+                  db:
+                    service: lab
+                    phases: {configure: [{file: {path: /etc/big, content: "\(big)"}}]}
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            let first = try setup.pallet(["apply"])
+            #expect(first.status == 0, "\(first.combined)")
+            #expect(cluster["db1"]?.upperFile("/etc/big")?.count == big.utf8.count)
+            // The host key is known and there is no bootstrap phase, so no probe runs first: the
+            // stream goes straight to an ssh that cannot connect.
+            try cluster["db1"]?.down()
+            let run = try setup.pallet(["apply"])
+            #expect(run.status == 1, "\(run.combined)")
+            #expect(run.stderr.contains("db1: configure: cannot reach admin@"), "\(run.stderr)")
+            #expect(run.stderr.contains("Connection refused\n"), "the reason ends the line, without ssh's carriage return")
+        }
+    }
+
     @Test("specs deleted after plan: apply still works; specs changed: the stale plan is refused")
     func airGappedAndStale() throws {
         try TestHostCluster.with(names: ["db1"]) { cluster in

@@ -35,6 +35,9 @@ public struct Executor: Sendable {
 
     /// Runs and reports.
     public func run(_ options: ExecutionOptions) async -> RunReport {
+        // A node whose ssh exits early closes the pipe its bundle is written into: that must be an
+        // error of that node (EPIPE), never a SIGPIPE that ends the whole run.
+        signal(SIGPIPE, SIG_IGN)
         var report = RunReport(runID: runID, mode: options.check ? "check" : (options.phases == .apply ? "apply" : "lift"), results: [], errors: [])
         let targets = inventory.targets.filter { target in
             (options.groups.isEmpty || options.groups.contains(target.group)) && (options.nodes.isEmpty || options.nodes.contains(target.name))

@@ -26,10 +26,13 @@ struct NodeRun: Sendable {
                                               permissions: [.ownerReadWrite])
             let writer = try FileDescriptor.open(FilePath(logPath), .writeOnly, options: [.append])
             defer { try? writer.close() }
+            // ssh reads the stream from a file in memory: nothing is written into a pipe an ssh
+            // that exits early could close, and the secrets in the stream never touch a disk.
+            let input = try MemoryFile.holding(payload)
             let execution = try await Subprocess.run(
                 .path(FilePath(settings.program)),
                 arguments: Arguments(arguments),
-                input: .array(payload),
+                input: .fileDescriptor(input, closeAfterSpawningProcess: true),
                 output: .sequence,
                 error: .fileDescriptor(log, closeAfterSpawningProcess: true)
             ) { execution in
@@ -88,7 +91,9 @@ struct NodeRun: Sendable {
             result.message = explained
         } else if status == 255 && end == nil {
             result.outcome = .unreachable
-            let reason = log.split(separator: "\n").last { !$0.hasPrefix("::pallet") }.map(String.init) ?? "ssh failed"
+            // ssh ends its own messages with "\r\n".
+            let reason = log.split(whereSeparator: \.isNewline).last { !$0.hasPrefix("::pallet") }
+                .map { $0.trimmingCharacters(in: .whitespaces) } ?? "ssh failed"
             result.message = "cannot reach \(credentials.user)@\(target.address):\(target.port): \(reason)"
         } else if end == nil {
             let last = result.steps.last.map { " after step \($0.index)/\($0.total)" } ?? ""
