@@ -81,7 +81,7 @@ pallet_on_error() {
 
 pallet_cleanup() {
   if [[ -n $PALLET_TEMP_FILE ]]; then rm -f -- "$PALLET_TEMP_FILE"; fi
-  if [[ -n $PALLET_WORK_DIR ]]; then rm -rf -- "$PALLET_WORK_DIR"; fi
+  if [[ -n $PALLET_WORK_DIR && -d $PALLET_WORK_DIR ]]; then rm -rf -- "$PALLET_WORK_DIR"; fi
 }
 
 # pallet_begin GROUP PHASE STEPS: verify the bundle, take the node lock, start the run.
@@ -94,16 +94,17 @@ pallet_begin() {
   trap 'pallet_on_error "$?" "$LINENO"' ERR
   pallet_verify_manifest
   umask 022
-  mkdir -p -- "$PALLET_STATE_DIR"
-  chmod 0700 -- "$PALLET_STATE_DIR"
+  # Existence is tested first: a run that finds everything in place forks nothing here.
+  if [[ ! -d $PALLET_STATE_DIR ]]; then mkdir -p -- "$PALLET_STATE_DIR" && chmod 0700 -- "$PALLET_STATE_DIR"; fi
   exec 9>>"$PALLET_STATE_DIR/lock"
   if ! flock -n 9; then
     pallet_log "another pallet run holds the lock on this node; waiting"
     flock 9
   fi
   PALLET_PENDING_DIR="$PALLET_STATE_DIR/pending/$PALLET_GROUP/$PALLET_PHASE"
-  mkdir -p -- "$PALLET_PENDING_DIR"
-  PALLET_WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pallet-work.XXXXXX")
+  if [[ ! -d $PALLET_PENDING_DIR ]]; then mkdir -p -- "$PALLET_PENDING_DIR"; fi
+  # Made on first use, inside the bundle's own (private) folder; removed on exit.
+  PALLET_WORK_DIR=$PALLET_BUNDLE_DIR/.work
   pallet_emit "begin $PALLET_GROUP $PALLET_PHASE $PALLET_TOTAL"
 }
 
@@ -115,6 +116,8 @@ pallet_verify_manifest() {
   if ! (cd -- "$PALLET_BUNDLE_DIR" && sha256sum --quiet --strict --check MANIFEST) >&2; then
     pallet_fail "bundle does not match its MANIFEST (corrupted or tampered with); nothing was changed"
   fi
+  local line
+  while IFS= read -r line; do PALLET_MANIFEST_SUM[${line:66}]=${line:0:64}; done <"$PALLET_BUNDLE_DIR/MANIFEST"
 }
 
 # pallet_end: finish the run; a completed bootstrap leaves $PALLET_STATE_DIR/bootstrapped.
@@ -160,7 +163,7 @@ pallet_checking() {
 
 # pallet_changed: mark the current step as changed (or as would-change in check mode).
 pallet_changed() {
-  if pallet_checking; then PALLET_STATUS=would-change; else PALLET_STATUS=changed; fi
+  if pallet_checking; then PALLET_STATUS=would-change; else PALLET_STATUS=changed; pallet_facts_stale; fi
 }
 
 # pallet_when_os FAMILY...: true when the node's OS is one of the families; otherwise marks the
@@ -328,7 +331,7 @@ pallet_converge_file() {
   fi
   local exists=0
   if [[ -e $path || -L $path ]]; then exists=1; fi
-  if ((!exists)) || [[ -L $path ]] || ! cmp -s -- "$desired" "$path"; then
+  if ((!exists)) || [[ -L $path ]] || ! pallet_same_content "$desired" "$path"; then
     pallet_changed
     pallet_diff "$path" "$desired" "$path" "$secret"
     if pallet_checking; then return 0; fi
@@ -340,7 +343,7 @@ pallet_converge_file() {
     else
       chmod 0644 -- "$PALLET_TEMP_FILE"
     fi
-    pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode" >/dev/null
+    pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode"
     if [[ -n $validate ]] && ! bash -c "$validate" pallet-validate "$PALLET_TEMP_FILE" </dev/null >&2 3>&- 9>&-; then
       pallet_fail "the new content of $path does not pass its validation ($validate); $path was left as it was"
     fi
@@ -350,14 +353,7 @@ pallet_converge_file() {
     return 0
   fi
   # Nothing asked of owner, group or mode: nothing to check (saves two forks per file).
-  if [[ -n $owner$group$mode ]] && [[ -n $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run) ]]; then
-    pallet_changed
-    if pallet_checking; then
-      pallet_emit "diff $path: $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run | tr '\n' ' ')would change"
-      return 0
-    fi
-    pallet_set_attributes "$path" "$owner" "$group" "$mode" >/dev/null
-  fi
+  if [[ -n $owner$group$mode ]]; then pallet_converge_attributes "$path" "$owner" "$group" "$mode"; fi
 }
 
 # pallet_remove_file PATH: remove a file or link if present (never a directory).
@@ -378,33 +374,132 @@ pallet_remove_file() {
 
 # pallet_work_file: a new empty file in the run's private work directory.
 pallet_work_file() {
+  if [[ ! -d $PALLET_WORK_DIR ]]; then mkdir -m 0700 -- "$PALLET_WORK_DIR" 2>/dev/null || [[ -d $PALLET_WORK_DIR ]]; fi
   mktemp "$PALLET_WORK_DIR/work.XXXXXX"
 }
 
 # pallet_account_exists user|group NAME: whether the account exists (a numeric id always does).
 pallet_account_exists() {
   if [[ $2 =~ ^[0-9]+$ ]]; then return 0; fi
-  if [[ $1 == user ]]; then getent passwd "$2" >/dev/null; else getent group "$2" >/dev/null; fi
+  if [[ $1 == user ]]; then pallet_lookup passwd "$2"; else pallet_lookup group "$2"; fi
+  [[ -n $PALLET_LOOKUP ]]
 }
 
 # pallet_set_attributes PATH OWNER GROUP MODE [--dry-run]: bring owner, group and mode to the
-# wanted values (empty means leave as is); prints one word per attribute that differed.
+# wanted values (empty means leave as is); PALLET_ATTR_DIFF lists the attributes that differed
+# ("owner group mode ", each followed by a space).
 pallet_set_attributes() {
   local path=$1 owner=$2 group=$3 mode=$4 dry=${5:-}
   local current_user current_uid current_group current_gid current_mode
-  read -r current_user current_uid current_group current_gid current_mode < <(stat -c '%U %u %G %g %a' -- "$path")
+  pallet_attributes "$path"
+  IFS=: read -r _ current_user current_uid current_group current_gid current_mode <<<"$PALLET_LOOKUP"
+  PALLET_ATTR_DIFF=''
   if [[ -n $owner && $owner != "$current_user" && $owner != "$current_uid" ]]; then
-    echo owner
+    PALLET_ATTR_DIFF+='owner '
     if [[ -z $dry ]]; then chown -h -- "$owner" "$path"; fi
   fi
   if [[ -n $group && $group != "$current_group" && $group != "$current_gid" ]]; then
-    echo group
+    PALLET_ATTR_DIFF+='group '
     if [[ -z $dry ]]; then chgrp -h -- "$group" "$path"; fi
   fi
   if [[ -n $mode ]] && ((8#$mode != 8#$current_mode)); then
-    echo mode
+    PALLET_ATTR_DIFF+='mode '
     if [[ -z $dry ]]; then chmod -- "$mode" "$path"; fi
   fi
+}
+
+# pallet_converge_attributes PATH OWNER GROUP MODE: the step changes (or, in check mode, would
+# change) what differs of owner, group and mode.
+pallet_converge_attributes() {
+  pallet_set_attributes "$1" "$2" "$3" "$4" --dry-run
+  if [[ -n $PALLET_ATTR_DIFF ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff $1: ${PALLET_ATTR_DIFF}would change"; return 0; fi
+    pallet_set_attributes "$1" "$2" "$3" "$4"
+  fi
+}
+
+# Facts. run.sh calls pallet_prefetch once, after the node lock is taken, with the literal
+# paths and account names its steps look at. One stat, one sha256sum and one getent per kind
+# answer what every step would otherwise ask with its own processes. The facts are trusted only
+# until a step changes something on the node (anything may have moved then): from there on,
+# every check asks the node directly again. Check mode changes nothing, so they stay valid.
+declare -A PALLET_MANIFEST_SUM=() PALLET_FACT_ASKED=() PALLET_FACT_STAT=() PALLET_FACT_SUM=()
+declare -A PALLET_FACT_ACCOUNT=()
+PALLET_FACTS=0
+PALLET_LOOKUP=''
+PALLET_ATTR_DIFF=''
+
+# pallet_prefetch [--path P]... [--user U]... [--group G]...: read the facts.
+pallet_prefetch() {
+  local -a paths=() users=() groups=() regular=()
+  while (($#)); do
+    case $1 in
+      --path) paths+=("$2"); PALLET_FACT_ASKED[$2]=1 ;;
+      # A numeric id would be looked up as an id, not a name: never asked here.
+      --user) if [[ ! $2 =~ ^[0-9]+$ ]]; then users+=("$2"); PALLET_FACT_ASKED[passwd:$2]=1; fi ;;
+      --group) if [[ ! $2 =~ ^[0-9]+$ ]]; then groups+=("$2"); PALLET_FACT_ASKED[group:$2]=1; fi ;;
+      *) pallet_fail "internal: pallet_prefetch: unknown option '$1'" ;;
+    esac
+    shift 2
+  done
+  local name attributes line
+  if ((${#paths[@]})); then
+    # NAME, then KIND:USER:UID:GROUP:GID:MODE (no field holds a ':'); missing paths are simply
+    # absent from the answer.
+    while IFS= read -r -d '' name && IFS= read -r -d '' attributes; do
+      PALLET_FACT_STAT[$name]=$attributes
+      case $attributes in 'regular file:'* | 'regular empty file:'*) regular+=("$name") ;; esac
+    done < <(stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" 2>/dev/null || true)
+  fi
+  if ((${#regular[@]})); then
+    # "DIGEST  NAME" (or " *NAME"), NUL-terminated, names unescaped with -z.
+    while IFS= read -r -d '' line; do
+      PALLET_FACT_SUM[${line:66}]=${line:0:64}
+    done < <(sha256sum -z -- "${regular[@]}" 2>/dev/null || true)
+  fi
+  if ((${#users[@]})); then
+    while IFS= read -r line; do PALLET_FACT_ACCOUNT[passwd:${line%%:*}]=$line; done < <(getent passwd -- "${users[@]}" || true)
+  fi
+  if ((${#groups[@]})); then
+    while IFS= read -r line; do PALLET_FACT_ACCOUNT[group:${line%%:*}]=$line; done < <(getent group -- "${groups[@]}" || true)
+  fi
+  PALLET_FACTS=1
+}
+
+# pallet_facts_stale: a step changed the node; stop trusting the facts read before.
+pallet_facts_stale() {
+  PALLET_FACTS=0
+}
+
+# pallet_lookup passwd|group NAME: the account's getent line in PALLET_LOOKUP (empty when none).
+pallet_lookup() {
+  if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$1:$2]:-} ]]; then
+    PALLET_LOOKUP=${PALLET_FACT_ACCOUNT[$1:$2]:-}
+    return 0
+  fi
+  PALLET_LOOKUP=$(getent "$1" -- "$2" || true)
+}
+
+# pallet_same_content DESIRED PATH: true when the regular file PATH holds DESIRED's bytes. A
+# bundle file is compared by its MANIFEST digest with the prefetched digest of PATH.
+pallet_same_content() {
+  local desired=$1 path=$2
+  if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$path]:-} ]]; then
+    local want=${PALLET_MANIFEST_SUM[${desired#"$PALLET_BUNDLE_DIR/"}]:-} have=${PALLET_FACT_SUM[$path]:-}
+    if [[ -n $want && -n $have ]]; then [[ $want == "$have" ]]; return; fi
+  fi
+  cmp -s -- "$desired" "$path"
+}
+
+# pallet_attributes PATH: "KIND:USER:UID:GROUP:GID:MODE" of PATH (not following a link) in
+# PALLET_LOOKUP.
+pallet_attributes() {
+  if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$1]:-} && -n ${PALLET_FACT_STAT[$1]:-} ]]; then
+    PALLET_LOOKUP=${PALLET_FACT_STAT[$1]}
+    return 0
+  fi
+  PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a' -- "$1")
 }
 
 # pallet_exec [--interpreter CMD] [--creates PATH] [--unless CMD] [--only-if CMD]
@@ -608,13 +703,8 @@ pallet_directory() {
     mkdir -p -- "$path"
     chmod -- "${mode:-0755}" "$path"
   fi
-  local differs
-  differs=$(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run)
-  if [[ -n $differs ]]; then
-    pallet_changed
-    if pallet_checking; then pallet_emit "diff $path: $(tr '\n' ' ' <<<"$differs")would change"; return 0; fi
-    pallet_set_attributes "$path" "$owner" "$group" "$mode" >/dev/null
-  fi
+  pallet_converge_attributes "$path" "$owner" "$group" "$mode"
+  if pallet_checking && [[ $PALLET_STATUS == would-change ]]; then return 0; fi
   if [[ $recursive == true && ( -n $owner || -n $group ) ]]; then
     local -a test=()
     if [[ -n $owner ]]; then test+=(! -user "$owner"); fi
@@ -1058,7 +1148,8 @@ pallet_group() {
       *) pallet_fail "group: unknown option '$1'" ;;
     esac
   done
-  current=$(getent group "$name" || true)
+  pallet_lookup group "$name"
+  current=$PALLET_LOOKUP
   if [[ $state == absent ]]; then
     if [[ -n $current ]]; then
       pallet_changed
@@ -1077,7 +1168,7 @@ pallet_group() {
     return 0
   fi
   local current_gid
-  current_gid=$(cut -d: -f3 <<<"$current")
+  IFS=: read -r _ _ current_gid _ <<<"$current"
   if [[ -n $gid && $gid != "$current_gid" ]]; then
     pallet_changed
     if pallet_checking; then pallet_emit "diff group $name: gid $current_gid -> $gid"; return 0; fi
@@ -1103,7 +1194,8 @@ pallet_user() {
       *) pallet_fail "user: unknown option '$1'" ;;
     esac
   done
-  current=$(getent passwd "$name" || true)
+  pallet_lookup passwd "$name"
+  current=$PALLET_LOOKUP
   if [[ $state == absent ]]; then
     if [[ -n $current ]]; then
       pallet_changed
@@ -1133,7 +1225,10 @@ pallet_user() {
   if [[ -n $uid && $uid != "$current_uid" ]]; then args+=(--uid "$uid"); changes+=("uid $current_uid -> $uid"); fi
   if [[ -n $group ]]; then
     want_gid=$group
-    if [[ ! $group =~ ^[0-9]+$ ]]; then want_gid=$(getent group "$group" | cut -d: -f3); fi
+    if [[ ! $group =~ ^[0-9]+$ ]]; then
+      pallet_lookup group "$group"
+      IFS=: read -r _ _ want_gid _ <<<"$PALLET_LOOKUP"
+    fi
     if [[ $want_gid != "$current_gid" ]]; then args+=(--gid "$group"); changes+=("group $current_gid -> $group"); fi
   fi
   if ((groups_set)); then
@@ -1167,7 +1262,8 @@ pallet_authorized_key() {
     esac
   done
   local entry home gid
-  entry=$(getent passwd "$user" || true)
+  pallet_lookup passwd "$user"
+  entry=$PALLET_LOOKUP
   if [[ -z $entry ]]; then
     if pallet_checking; then pallet_changed; pallet_emit "diff authorized key for $user (user does not exist yet)"; return 0; fi
     pallet_fail "authorized-key: user '$user' does not exist"
@@ -1202,16 +1298,7 @@ pallet_authorized_key() {
     pallet_fail "authorized-key: '$home/.ssh' is a symbolic link"
   else
     # sshd ignores keys in a folder others may write to; keep it the user's, 0700.
-    local differs
-    differs=$(pallet_set_attributes "$home/.ssh" "$user" "$gid" 0700 --dry-run)
-    if [[ -n $differs ]]; then
-      pallet_changed
-      if pallet_checking; then
-        pallet_emit "diff $home/.ssh: $(tr '\n' ' ' <<<"$differs")would change"
-      else
-        pallet_set_attributes "$home/.ssh" "$user" "$gid" 0700 >/dev/null
-      fi
-    fi
+    pallet_converge_attributes "$home/.ssh" "$user" "$gid" 0700
   fi
   pallet_converge_file "$desired" "$file" --owner "$user" --group "$gid" --mode 0600
 }

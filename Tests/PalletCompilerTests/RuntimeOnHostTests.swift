@@ -42,6 +42,38 @@ struct RuntimeOnHostTests {
         }
     }
 
+    @Test("facts read before the first step are not trusted once a step changed the node")
+    func factsGoStaleAfterAChange() throws {
+        // The prefetch sees /etc/pallet-facts holding "B" (what step 2 wants) and nobody owning
+        // it as asked by step 4; steps 1 and 3 then change exactly those, so steps 2 and 4 must
+        // look again rather than trust what was read before.
+        let (tree, errors) = try compileMain("""
+            groups:
+              g:
+                service: lab
+                phases:
+                  configure:
+                    - file: {path: /etc/pallet-facts, content: "A\\n"}
+                    - file: {path: /etc/pallet-facts, content: "B\\n"}
+                    - exec: {script: "chown nobody /etc/pallet-owned"}
+                    - file: {path: /etc/pallet-owned, content: "x\\n", owner: root}
+            """)
+        #expect(errors.isEmpty, "\(errors)")
+        let bundle = try archive(tree)
+        try TestHost.with(name: "facts") { host in
+            let seed = try host.exec(["bash", "-c", "printf 'B\\n' >/etc/pallet-facts; printf 'x\\n' >/etc/pallet-owned"])
+            #expect(seed.status == 0, "\(seed.combined)")
+            let run = try host.runBundle(bundle)
+            #expect(run.result.status == 0, "\(run.result.combined)")
+            #expect(run.statuses == ["changed", "changed", "changed", "changed"], "\(run.statusLines)")
+            #expect(host.writtenFile("/etc/pallet-facts") == Array("B\n".utf8))
+            let owner = try host.exec(["stat", "-c", "%U", "/etc/pallet-owned"])
+            #expect(owner.stdout == "root\n")
+            let again = try host.runBundle(bundle)
+            #expect(again.statuses == ["changed", "changed", "changed", "changed"], "\(again.statusLines)")
+        }
+    }
+
     @Test("exec, file and packages: change once, then report no change; check mode changes nothing")
     func threeActions() throws {
         let (tree, errors) = try compileMain("""

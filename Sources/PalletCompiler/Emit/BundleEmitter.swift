@@ -16,11 +16,14 @@ public struct BundleEmitter {
             "# Each step checks the node first and changes it only when needed; lib.sh holds the pallet_* functions.",
             "# shellcheck disable=SC1003,SC2016 # arguments are literal data, single-quoted on purpose",
             "set -Eeuo pipefail",
-            "PALLET_BUNDLE_DIR=$(cd -- \"$(dirname -- \"${BASH_SOURCE[0]}\")\" && pwd)",
+            "# The folder of this script, absolute, found without starting a process.",
+            "case ${BASH_SOURCE[0]} in */*) PALLET_BUNDLE_DIR=${BASH_SOURCE[0]%/*} ;; *) PALLET_BUNDLE_DIR=. ;; esac",
+            "if [[ $PALLET_BUNDLE_DIR != /* ]]; then PALLET_BUNDLE_DIR=$PWD/$PALLET_BUNDLE_DIR; fi",
             "# shellcheck source=/dev/null",
             ". \"$PALLET_BUNDLE_DIR/lib.sh\"",
             command("pallet_begin", bundle.group, bundle.phase, String(bundle.steps.count)),
         ]
+        if let prefetch = FactPrefetch(bundle.steps).command { lines.append(prefetch) }
         var payloads: [BundleFile] = []
         var secrets: [SecretReference] = []
         for (offset, step) in bundle.steps.enumerated() {

@@ -84,6 +84,9 @@ public struct Executor: Sendable {
                 .run(askBootstrap: true, acceptNewHostKey: false)
         }
         for (target, finding) in zip(remaining, probed) { findings[target.name] = finding }
+        // A node that was not probed runs exactly one phase (no bootstrap to do): one plain ssh
+        // connection is enough, with no master connection to start and close.
+        let oneSession = Set(remaining.filter { !(asksBootstrap && bundle(for: $0.group, phase: "bootstrap") != nil) }.map(\.name))
 
         var stopped = Set<String>()
         for target in targets {
@@ -118,7 +121,8 @@ public struct Executor: Sendable {
                 }
                 let values = secretValues
                 let results = await parallel(jobsToRun, jobs: options.jobs) { job in
-                    await runPhase(job.0, credentials: job.1, bundle: job.2, phase: phase, check: options.check, secrets: values)
+                    await runPhase(job.0, credentials: job.1, bundle: job.2, phase: phase, check: options.check, secrets: values,
+                                   multiplex: !oneSession.contains(job.0.name))
                 }
                 for result in results {
                     report.results.append(result)
@@ -126,12 +130,14 @@ public struct Executor: Sendable {
                 }
             }
         }
-        _ = await parallel(targets, jobs: options.jobs) { target in await Probe.closeMasters(settings: settings, target: target) }
+        _ = await parallel(targets.filter { !oneSession.contains($0.name) }, jobs: options.jobs) { target in
+            await Probe.closeMasters(settings: settings, target: target)
+        }
         return report
     }
 
     func runPhase(_ target: Target, credentials: Credentials, bundle: PlanDocument.Bundle, phase: String, check: Bool,
-                  secrets: [String: [UInt8]]) async -> PhaseResult {
+                  secrets: [String: [UInt8]], multiplex: Bool) async -> PhaseResult {
         let logPath = log(target, phase)
         do {
             let archive = try plan.archive(bundle)
@@ -139,7 +145,7 @@ public struct Executor: Sendable {
             let payload = try Payload.make(bundle: archive, target: target, check: check, secrets: needed)
             let progress = self.progress
             return await NodeRun(settings: settings, target: target, credentials: credentials, phase: phase, logPath: logPath,
-                                 acceptNewHostKey: false).run(payload: payload) { line in progress(target, phase, line) }
+                                 acceptNewHostKey: false, multiplex: multiplex).run(payload: payload) { line in progress(target, phase, line) }
         } catch {
             return .notRun(target, phase: phase, outcome: .failed, message: "\(error)", log: logPath)
         }

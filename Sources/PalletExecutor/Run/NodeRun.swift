@@ -12,13 +12,16 @@ struct NodeRun: Sendable {
     let phase: String
     let logPath: String
     let acceptNewHostKey: Bool
+    /// Whether the session goes through the node's master connection (see ``SSHSettings``).
+    let multiplex: Bool
 
     /// Runs `payload` (the stream of ``Payload``); `progress` sees each protocol line.
     func run(payload: [UInt8], progress: @escaping @Sendable (StatusLine) -> Void) async -> PhaseResult {
         let started = Date()
         var result = PhaseResult(node: target.name, group: target.group, phase: phase, outcome: .failed, ok: 0, changed: 0, skipped: 0,
                                  failed: 0, steps: [], diffs: [], message: nil, log: logPath, seconds: 0)
-        let arguments = settings.arguments(for: target, as: credentials, command: RemoteCommand.line, acceptNewHostKey: acceptNewHostKey)
+        let arguments = settings.arguments(for: target, as: credentials, command: RemoteCommand.line, acceptNewHostKey: acceptNewHostKey,
+                                           multiplex: multiplex)
         var status: Int32 = -1
         var ended: StatusLine?
         do {

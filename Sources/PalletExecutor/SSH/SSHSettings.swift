@@ -24,18 +24,24 @@ public struct SSHSettings: Sendable {
 
     /// The arguments (after the program) to run `command` as `credentials` on `target`.
     ///
-    /// - Parameter acceptNewHostKey: true for the first contact with a host, whose key is then
-    ///   added to the project known_hosts; a changed key is refused either way.
-    public func arguments(for target: Target, as credentials: Credentials, command: String, acceptNewHostKey: Bool) -> [String] {
+    /// - Parameters:
+    ///   - acceptNewHostKey: true for the first contact with a host, whose key is then added to
+    ///     the project known_hosts; a changed key is refused either way.
+    ///   - multiplex: false for a node that needs exactly one session in this run: a plain
+    ///     connection, with no master to start and close.
+    public func arguments(for target: Target, as credentials: Credentials, command: String, acceptNewHostKey: Bool,
+                          multiplex: Bool = true) -> [String] {
         var arguments = [
             "-T",
             "-o", "BatchMode=yes",
             "-o", "ConnectTimeout=\(connectTimeout)",
             "-o", "ServerAliveInterval=5",
             "-o", "ServerAliveCountMax=3",
-            "-o", "ControlMaster=auto",
-            "-o", "ControlPath=\(controlDirectory)/%C",
-            "-o", "ControlPersist=\(controlPersist)",
+        ]
+        arguments += multiplex
+            ? ["-o", "ControlMaster=auto", "-o", "ControlPath=\(controlDirectory)/%C", "-o", "ControlPersist=\(controlPersist)"]
+            : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]
+        arguments += [
             "-o", "UserKnownHostsFile=\(knownHostsFile)",
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "HashKnownHosts=no",

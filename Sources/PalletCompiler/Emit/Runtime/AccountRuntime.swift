@@ -14,7 +14,8 @@ pallet_group() {
       *) pallet_fail "group: unknown option '$1'" ;;
     esac
   done
-  current=$(getent group "$name" || true)
+  pallet_lookup group "$name"
+  current=$PALLET_LOOKUP
   if [[ $state == absent ]]; then
     if [[ -n $current ]]; then
       pallet_changed
@@ -33,7 +34,7 @@ pallet_group() {
     return 0
   fi
   local current_gid
-  current_gid=$(cut -d: -f3 <<<"$current")
+  IFS=: read -r _ _ current_gid _ <<<"$current"
   if [[ -n $gid && $gid != "$current_gid" ]]; then
     pallet_changed
     if pallet_checking; then pallet_emit "diff group $name: gid $current_gid -> $gid"; return 0; fi
@@ -59,7 +60,8 @@ pallet_user() {
       *) pallet_fail "user: unknown option '$1'" ;;
     esac
   done
-  current=$(getent passwd "$name" || true)
+  pallet_lookup passwd "$name"
+  current=$PALLET_LOOKUP
   if [[ $state == absent ]]; then
     if [[ -n $current ]]; then
       pallet_changed
@@ -89,7 +91,10 @@ pallet_user() {
   if [[ -n $uid && $uid != "$current_uid" ]]; then args+=(--uid "$uid"); changes+=("uid $current_uid -> $uid"); fi
   if [[ -n $group ]]; then
     want_gid=$group
-    if [[ ! $group =~ ^[0-9]+$ ]]; then want_gid=$(getent group "$group" | cut -d: -f3); fi
+    if [[ ! $group =~ ^[0-9]+$ ]]; then
+      pallet_lookup group "$group"
+      IFS=: read -r _ _ want_gid _ <<<"$PALLET_LOOKUP"
+    fi
     if [[ $want_gid != "$current_gid" ]]; then args+=(--gid "$group"); changes+=("group $current_gid -> $group"); fi
   fi
   if ((groups_set)); then
@@ -123,7 +128,8 @@ pallet_authorized_key() {
     esac
   done
   local entry home gid
-  entry=$(getent passwd "$user" || true)
+  pallet_lookup passwd "$user"
+  entry=$PALLET_LOOKUP
   if [[ -z $entry ]]; then
     if pallet_checking; then pallet_changed; pallet_emit "diff authorized key for $user (user does not exist yet)"; return 0; fi
     pallet_fail "authorized-key: user '$user' does not exist"
@@ -158,16 +164,7 @@ pallet_authorized_key() {
     pallet_fail "authorized-key: '$home/.ssh' is a symbolic link"
   else
     # sshd ignores keys in a folder others may write to; keep it the user's, 0700.
-    local differs
-    differs=$(pallet_set_attributes "$home/.ssh" "$user" "$gid" 0700 --dry-run)
-    if [[ -n $differs ]]; then
-      pallet_changed
-      if pallet_checking; then
-        pallet_emit "diff $home/.ssh: $(tr '\n' ' ' <<<"$differs")would change"
-      else
-        pallet_set_attributes "$home/.ssh" "$user" "$gid" 0700 >/dev/null
-      fi
-    fi
+    pallet_converge_attributes "$home/.ssh" "$user" "$gid" 0700
   fi
   pallet_converge_file "$desired" "$file" --owner "$user" --group "$gid" --mode 0600
 }

@@ -85,7 +85,7 @@ pallet_on_error() {
 
 pallet_cleanup() {
   if [[ -n $PALLET_TEMP_FILE ]]; then rm -f -- "$PALLET_TEMP_FILE"; fi
-  if [[ -n $PALLET_WORK_DIR ]]; then rm -rf -- "$PALLET_WORK_DIR"; fi
+  if [[ -n $PALLET_WORK_DIR && -d $PALLET_WORK_DIR ]]; then rm -rf -- "$PALLET_WORK_DIR"; fi
 }
 
 # pallet_begin GROUP PHASE STEPS: verify the bundle, take the node lock, start the run.
@@ -98,16 +98,17 @@ pallet_begin() {
   trap 'pallet_on_error "$?" "$LINENO"' ERR
   pallet_verify_manifest
   umask 022
-  mkdir -p -- "$PALLET_STATE_DIR"
-  chmod 0700 -- "$PALLET_STATE_DIR"
+  # Existence is tested first: a run that finds everything in place forks nothing here.
+  if [[ ! -d $PALLET_STATE_DIR ]]; then mkdir -p -- "$PALLET_STATE_DIR" && chmod 0700 -- "$PALLET_STATE_DIR"; fi
   exec 9>>"$PALLET_STATE_DIR/lock"
   if ! flock -n 9; then
     pallet_log "another pallet run holds the lock on this node; waiting"
     flock 9
   fi
   PALLET_PENDING_DIR="$PALLET_STATE_DIR/pending/$PALLET_GROUP/$PALLET_PHASE"
-  mkdir -p -- "$PALLET_PENDING_DIR"
-  PALLET_WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pallet-work.XXXXXX")
+  if [[ ! -d $PALLET_PENDING_DIR ]]; then mkdir -p -- "$PALLET_PENDING_DIR"; fi
+  # Made on first use, inside the bundle's own (private) folder; removed on exit.
+  PALLET_WORK_DIR=$PALLET_BUNDLE_DIR/.work
   pallet_emit "begin $PALLET_GROUP $PALLET_PHASE $PALLET_TOTAL"
 }
 
@@ -119,6 +120,8 @@ pallet_verify_manifest() {
   if ! (cd -- "$PALLET_BUNDLE_DIR" && sha256sum --quiet --strict --check MANIFEST) >&2; then
     pallet_fail "bundle does not match its MANIFEST (corrupted or tampered with); nothing was changed"
   fi
+  local line
+  while IFS= read -r line; do PALLET_MANIFEST_SUM[${line:66}]=${line:0:64}; done <"$PALLET_BUNDLE_DIR/MANIFEST"
 }
 
 # pallet_end: finish the run; a completed bootstrap leaves $PALLET_STATE_DIR/bootstrapped.
@@ -164,7 +167,7 @@ pallet_checking() {
 
 # pallet_changed: mark the current step as changed (or as would-change in check mode).
 pallet_changed() {
-  if pallet_checking; then PALLET_STATUS=would-change; else PALLET_STATUS=changed; fi
+  if pallet_checking; then PALLET_STATUS=would-change; else PALLET_STATUS=changed; pallet_facts_stale; fi
 }
 
 # pallet_when_os FAMILY...: true when the node's OS is one of the families; otherwise marks the
@@ -332,7 +335,7 @@ pallet_converge_file() {
   fi
   local exists=0
   if [[ -e $path || -L $path ]]; then exists=1; fi
-  if ((!exists)) || [[ -L $path ]] || ! cmp -s -- "$desired" "$path"; then
+  if ((!exists)) || [[ -L $path ]] || ! pallet_same_content "$desired" "$path"; then
     pallet_changed
     pallet_diff "$path" "$desired" "$path" "$secret"
     if pallet_checking; then return 0; fi
@@ -344,7 +347,7 @@ pallet_converge_file() {
     else
       chmod 0644 -- "$PALLET_TEMP_FILE"
     fi
-    pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode" >/dev/null
+    pallet_set_attributes "$PALLET_TEMP_FILE" "$owner" "$group" "$mode"
     if [[ -n $validate ]] && ! bash -c "$validate" pallet-validate "$PALLET_TEMP_FILE" </dev/null >&2 3>&- 9>&-; then
       pallet_fail "the new content of $path does not pass its validation ($validate); $path was left as it was"
     fi
@@ -354,14 +357,7 @@ pallet_converge_file() {
     return 0
   fi
   # Nothing asked of owner, group or mode: nothing to check (saves two forks per file).
-  if [[ -n $owner$group$mode ]] && [[ -n $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run) ]]; then
-    pallet_changed
-    if pallet_checking; then
-      pallet_emit "diff $path: $(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run | tr '\n' ' ')would change"
-      return 0
-    fi
-    pallet_set_attributes "$path" "$owner" "$group" "$mode" >/dev/null
-  fi
+  if [[ -n $owner$group$mode ]]; then pallet_converge_attributes "$path" "$owner" "$group" "$mode"; fi
 }
 
 # pallet_remove_file PATH: remove a file or link if present (never a directory).
@@ -382,32 +378,48 @@ pallet_remove_file() {
 
 # pallet_work_file: a new empty file in the run's private work directory.
 pallet_work_file() {
+  if [[ ! -d $PALLET_WORK_DIR ]]; then mkdir -m 0700 -- "$PALLET_WORK_DIR" 2>/dev/null || [[ -d $PALLET_WORK_DIR ]]; fi
   mktemp "$PALLET_WORK_DIR/work.XXXXXX"
 }
 
 # pallet_account_exists user|group NAME: whether the account exists (a numeric id always does).
 pallet_account_exists() {
   if [[ $2 =~ ^[0-9]+$ ]]; then return 0; fi
-  if [[ $1 == user ]]; then getent passwd "$2" >/dev/null; else getent group "$2" >/dev/null; fi
+  if [[ $1 == user ]]; then pallet_lookup passwd "$2"; else pallet_lookup group "$2"; fi
+  [[ -n $PALLET_LOOKUP ]]
 }
 
 # pallet_set_attributes PATH OWNER GROUP MODE [--dry-run]: bring owner, group and mode to the
-# wanted values (empty means leave as is); prints one word per attribute that differed.
+# wanted values (empty means leave as is); PALLET_ATTR_DIFF lists the attributes that differed
+# ("owner group mode ", each followed by a space).
 pallet_set_attributes() {
   local path=$1 owner=$2 group=$3 mode=$4 dry=${5:-}
   local current_user current_uid current_group current_gid current_mode
-  read -r current_user current_uid current_group current_gid current_mode < <(stat -c '%U %u %G %g %a' -- "$path")
+  pallet_attributes "$path"
+  IFS=: read -r _ current_user current_uid current_group current_gid current_mode <<<"$PALLET_LOOKUP"
+  PALLET_ATTR_DIFF=''
   if [[ -n $owner && $owner != "$current_user" && $owner != "$current_uid" ]]; then
-    echo owner
+    PALLET_ATTR_DIFF+='owner '
     if [[ -z $dry ]]; then chown -h -- "$owner" "$path"; fi
   fi
   if [[ -n $group && $group != "$current_group" && $group != "$current_gid" ]]; then
-    echo group
+    PALLET_ATTR_DIFF+='group '
     if [[ -z $dry ]]; then chgrp -h -- "$group" "$path"; fi
   fi
   if [[ -n $mode ]] && ((8#$mode != 8#$current_mode)); then
-    echo mode
+    PALLET_ATTR_DIFF+='mode '
     if [[ -z $dry ]]; then chmod -- "$mode" "$path"; fi
+  fi
+}
+
+# pallet_converge_attributes PATH OWNER GROUP MODE: the step changes (or, in check mode, would
+# change) what differs of owner, group and mode.
+pallet_converge_attributes() {
+  pallet_set_attributes "$1" "$2" "$3" "$4" --dry-run
+  if [[ -n $PALLET_ATTR_DIFF ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff $1: ${PALLET_ATTR_DIFF}would change"; return 0; fi
+    pallet_set_attributes "$1" "$2" "$3" "$4"
   fi
 }
 """#

@@ -123,13 +123,8 @@ pallet_directory() {
     mkdir -p -- "$path"
     chmod -- "${mode:-0755}" "$path"
   fi
-  local differs
-  differs=$(pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run)
-  if [[ -n $differs ]]; then
-    pallet_changed
-    if pallet_checking; then pallet_emit "diff $path: $(tr '\n' ' ' <<<"$differs")would change"; return 0; fi
-    pallet_set_attributes "$path" "$owner" "$group" "$mode" >/dev/null
-  fi
+  pallet_converge_attributes "$path" "$owner" "$group" "$mode"
+  if pallet_checking && [[ $PALLET_STATUS == would-change ]]; then return 0; fi
   if [[ $recursive == true && ( -n $owner || -n $group ) ]]; then
     local -a test=()
     if [[ -n $owner ]]; then test+=(! -user "$owner"); fi

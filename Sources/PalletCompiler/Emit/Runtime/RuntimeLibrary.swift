@@ -5,7 +5,7 @@
 public enum RuntimeLibrary {
     /// The library's bash source.
     public static let source = [
-        CoreRuntime.source, ExecRuntime.source, FileRuntime.source, PackageRuntime.source, AccountRuntime.source,
+        CoreRuntime.source, FactsRuntime.source, ExecRuntime.source, FileRuntime.source, PackageRuntime.source, AccountRuntime.source,
         SystemRuntime.source,
     ].joined(separator: "\n\n") + "\n"
 }

@@ -4,10 +4,13 @@
 # Each step checks the node first and changes it only when needed; lib.sh holds the pallet_* functions.
 # shellcheck disable=SC1003,SC2016 # arguments are literal data, single-quoted on purpose
 set -Eeuo pipefail
-PALLET_BUNDLE_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# The folder of this script, absolute, found without starting a process.
+case ${BASH_SOURCE[0]} in */*) PALLET_BUNDLE_DIR=${BASH_SOURCE[0]%/*} ;; *) PALLET_BUNDLE_DIR=. ;; esac
+if [[ $PALLET_BUNDLE_DIR != /* ]]; then PALLET_BUNDLE_DIR=$PWD/$PALLET_BUNDLE_DIR; fi
 # shellcheck source=/dev/null
 . "$PALLET_BUNDLE_DIR/lib.sh"
 pallet_begin 'web' 'bootstrap' 5
+pallet_prefetch --path '/etc/sudoers.d/pallet-pallet-admin' --user 'pallet-admin'
 
 # 1/5 package-manager · pallet:crates.yaml:23:11 (crate apt-proxy used at specs/servers.yaml:8:11)
 pallet_step 1 'package-manager' 'http://10.0.2.2:3142'

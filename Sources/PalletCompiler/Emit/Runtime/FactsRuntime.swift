@@ -1,0 +1,90 @@
+/// The node facts read in bulk before the first step: file attributes, file digests and account
+/// entries, so that a run that changes nothing forks a handful of processes instead of several
+/// per step.
+enum FactsRuntime {
+    /// The bash source of this part of `lib.sh`.
+    static let source = #"""
+# Facts. run.sh calls pallet_prefetch once, after the node lock is taken, with the literal
+# paths and account names its steps look at. One stat, one sha256sum and one getent per kind
+# answer what every step would otherwise ask with its own processes. The facts are trusted only
+# until a step changes something on the node (anything may have moved then): from there on,
+# every check asks the node directly again. Check mode changes nothing, so they stay valid.
+declare -A PALLET_MANIFEST_SUM=() PALLET_FACT_ASKED=() PALLET_FACT_STAT=() PALLET_FACT_SUM=()
+declare -A PALLET_FACT_ACCOUNT=()
+PALLET_FACTS=0
+PALLET_LOOKUP=''
+PALLET_ATTR_DIFF=''
+
+# pallet_prefetch [--path P]... [--user U]... [--group G]...: read the facts.
+pallet_prefetch() {
+  local -a paths=() users=() groups=() regular=()
+  while (($#)); do
+    case $1 in
+      --path) paths+=("$2"); PALLET_FACT_ASKED[$2]=1 ;;
+      # A numeric id would be looked up as an id, not a name: never asked here.
+      --user) if [[ ! $2 =~ ^[0-9]+$ ]]; then users+=("$2"); PALLET_FACT_ASKED[passwd:$2]=1; fi ;;
+      --group) if [[ ! $2 =~ ^[0-9]+$ ]]; then groups+=("$2"); PALLET_FACT_ASKED[group:$2]=1; fi ;;
+      *) pallet_fail "internal: pallet_prefetch: unknown option '$1'" ;;
+    esac
+    shift 2
+  done
+  local name attributes line
+  if ((${#paths[@]})); then
+    # NAME, then KIND:USER:UID:GROUP:GID:MODE (no field holds a ':'); missing paths are simply
+    # absent from the answer.
+    while IFS= read -r -d '' name && IFS= read -r -d '' attributes; do
+      PALLET_FACT_STAT[$name]=$attributes
+      case $attributes in 'regular file:'* | 'regular empty file:'*) regular+=("$name") ;; esac
+    done < <(stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" 2>/dev/null || true)
+  fi
+  if ((${#regular[@]})); then
+    # "DIGEST  NAME" (or " *NAME"), NUL-terminated, names unescaped with -z.
+    while IFS= read -r -d '' line; do
+      PALLET_FACT_SUM[${line:66}]=${line:0:64}
+    done < <(sha256sum -z -- "${regular[@]}" 2>/dev/null || true)
+  fi
+  if ((${#users[@]})); then
+    while IFS= read -r line; do PALLET_FACT_ACCOUNT[passwd:${line%%:*}]=$line; done < <(getent passwd -- "${users[@]}" || true)
+  fi
+  if ((${#groups[@]})); then
+    while IFS= read -r line; do PALLET_FACT_ACCOUNT[group:${line%%:*}]=$line; done < <(getent group -- "${groups[@]}" || true)
+  fi
+  PALLET_FACTS=1
+}
+
+# pallet_facts_stale: a step changed the node; stop trusting the facts read before.
+pallet_facts_stale() {
+  PALLET_FACTS=0
+}
+
+# pallet_lookup passwd|group NAME: the account's getent line in PALLET_LOOKUP (empty when none).
+pallet_lookup() {
+  if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$1:$2]:-} ]]; then
+    PALLET_LOOKUP=${PALLET_FACT_ACCOUNT[$1:$2]:-}
+    return 0
+  fi
+  PALLET_LOOKUP=$(getent "$1" -- "$2" || true)
+}
+
+# pallet_same_content DESIRED PATH: true when the regular file PATH holds DESIRED's bytes. A
+# bundle file is compared by its MANIFEST digest with the prefetched digest of PATH.
+pallet_same_content() {
+  local desired=$1 path=$2
+  if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$path]:-} ]]; then
+    local want=${PALLET_MANIFEST_SUM[${desired#"$PALLET_BUNDLE_DIR/"}]:-} have=${PALLET_FACT_SUM[$path]:-}
+    if [[ -n $want && -n $have ]]; then [[ $want == "$have" ]]; return; fi
+  fi
+  cmp -s -- "$desired" "$path"
+}
+
+# pallet_attributes PATH: "KIND:USER:UID:GROUP:GID:MODE" of PATH (not following a link) in
+# PALLET_LOOKUP.
+pallet_attributes() {
+  if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$1]:-} && -n ${PALLET_FACT_STAT[$1]:-} ]]; then
+    PALLET_LOOKUP=${PALLET_FACT_STAT[$1]}
+    return 0
+  fi
+  PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a' -- "$1")
+}
+"""#
+}
