@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= release
 PALLET := .build/$(CONFIG)/pallet
 
-.PHONY: all plan build test deps test-deps apply bench clean
+.PHONY: all plan build test deps test-deps apply bench fuzz reliability clean
 
 all: plan
 
@@ -29,6 +29,15 @@ test: test-deps
 bench: build
 	python3 bench/compile_scaling.py --rounds 3
 	python3 bench/peers.py --rounds 5
+
+# FUZZ_SECONDS (default 120) and FUZZ_SEED (default: the time) set the budget and the seed.
+fuzz: test-deps
+	scripts/fuzz.sh
+
+# Runs the fuzzer and the hostile-input and fault suites; writes docs/reliability.md.
+reliability: test-deps
+	$(SWIFT) build --build-tests
+	python3 scripts/reliability.py
 
 clean:
 	rm -rf .build

@@ -59,6 +59,11 @@ let package = Package(
             dependencies: ["PalletSpec", "PalletCompiler"],
             path: "Tests/PalletTestSupport"
         ),
+        .executableTarget(
+            name: "pallet-fuzz",
+            dependencies: ["PalletTestSupport"],
+            path: "Tests/PalletFuzz"
+        ),
         .testTarget(
             name: "PalletSpecTests",
             dependencies: ["PalletSpec", "PalletTestSupport"]

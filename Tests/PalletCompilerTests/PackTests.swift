@@ -1,28 +1,12 @@
 import Foundation
+import PalletTestSupport
 import Testing
 
 @testable import PalletCompiler
 
 // MARK: - Helpers
 
-/// A small deterministic random number generator (PackTestRandom) so failures are reproducible.
-private struct PackTestRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
-private func packRandomBytes(_ count: Int, using generator: inout PackTestRandom) -> [UInt8] {
+private func packRandomBytes(_ count: Int, using generator: inout SeededRandom) -> [UInt8] {
     (0 ..< count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
 }
 
@@ -111,7 +95,7 @@ struct SHA256Tests {
 
     @Test("Random buffers of many lengths match sha256sum", .enabled(if: haveSha256sum, "needs /usr/bin/sha256sum"))
     func matchesCoreutils() throws {
-        var generator = PackTestRandom(seed: 0x5a17_2024)
+        var generator = SeededRandom(seed: 0x5a17_2024)
         var lengths = Array(0 ... 200)
         lengths += [255, 256, 511, 512, 1000, 4095, 4096, 4097, 65_536 + 7, 1_000_003]
         let buffers = lengths.map { packRandomBytes($0, using: &generator) }
@@ -138,7 +122,7 @@ struct SHA256Tests {
 
     @Test("Incremental updates in odd-sized chunks equal one-shot hashing")
     func incrementalEqualsOneShot() {
-        var generator = PackTestRandom(seed: 42)
+        var generator = SeededRandom(seed: 42)
         let message = packRandomBytes(50_000, using: &generator)
         let expected = SHA256.digest(message)
         for chunkSizes in [[1], [3, 7, 13], [63, 64, 65], [127, 1, 200, 5], [1000, 333], [4096]] {
@@ -183,7 +167,7 @@ struct SHA256Tests {
     @Test("The SHA extensions and the portable rounds give the same digests",
           .enabled(if: SHA256.hardwareAvailable, "this processor has no x86 SHA extensions: only the portable rounds run"))
     func hardwareMatchesPortable() {
-        var generator = PackTestRandom(seed: 0x5eed_0256)
+        var generator = SeededRandom(seed: 0x5eed_0256)
         for length in Array(0 ... 300) + [4095, 4096, 4097, 65_536 + 7, 250_001] {
             let message = packRandomBytes(length, using: &generator)
             var portable = SHA256(portable: true)
@@ -246,7 +230,7 @@ struct TarArchiveTests {
         let reference = try TarArchive.make(packSampleEntries)
         #expect(reference.count % 512 == 0)
         #expect(try TarArchive.make(packSampleEntries) == reference)
-        var generator = PackTestRandom(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0 ..< 20 {
             #expect(try TarArchive.make(packSampleEntries.shuffled(using: &generator)) == reference)
         }
@@ -331,7 +315,7 @@ struct TarArchiveTests {
 
     @Test("Long paths and large files round-trip")
     func longPathsAndLargeFiles() throws {
-        var generator = PackTestRandom(seed: 99)
+        var generator = SeededRandom(seed: 99)
         let deep = Array(repeating: "directory-name", count: 20).joined(separator: "/")
         let longName = String(repeating: "n", count: 150)
         let large = packRandomBytes(1_000_000 + 123, using: &generator)

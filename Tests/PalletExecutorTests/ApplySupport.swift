@@ -46,7 +46,7 @@ struct ClusterProject: Sendable {
     }
 }
 
-/// Watches every process's command line while a test runs, to prove a value never appears there.
+/// Watches every process's command line (and ssh's environment) while a test runs, to prove a value never appears there.
 final class CommandLineWatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var seen: [String] = []
@@ -68,13 +68,19 @@ final class CommandLineWatcher: @unchecked Sendable {
                     guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
                     let text = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
                     if needles.contains(where: text.contains) { lock.withLock { seen.append(text) } }
+                    // ssh gets a minimal environment: a secret set in pallet's environment must not
+                    // reach it (nor anything ssh starts, such as a ProxyCommand).
+                    if text.hasPrefix("/usr/bin/ssh "), let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ") {
+                        let variables = String(decoding: environ.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+                        if needles.contains(where: variables.contains) { lock.withLock { seen.append("environment of " + text) } }
+                    }
                 }
             }
             usleep(5_000)
         }
     }
 
-    /// Stops watching; returns the command lines that held the value.
+    /// Stops watching; returns the command lines (or ssh environments) that held the value.
     func stop() -> [String] {
         lock.withLock { running = false }
         usleep(20_000)

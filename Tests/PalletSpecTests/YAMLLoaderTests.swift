@@ -69,6 +69,16 @@ struct YAMLLoaderTests {
         #expect(diagnostics.sorted.first?.description.hasPrefix("specs/t.yaml:1:") == true)
     }
 
+    @Test("nesting deeper than the limit is a located error, not a stack overflow (the kept case case-very-deep-nesting crashed pallet before)")
+    func deepNesting() {
+        let (shallow, shallowErrors) = parse("x: " + String(repeating: "[", count: 150) + String(repeating: "]", count: 150) + "\n")
+        #expect(shallow != nil && shallowErrors.isEmpty)
+        let depth = 200_000
+        let (node, errors) = parse("x: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n")
+        #expect(node == nil)
+        #expect(errors == ["specs/t.yaml:1:\(4 + YAMLLoader.depthLimit - 1): error: lists and mappings nest deeper than \(YAMLLoader.depthLimit) levels here"], "\(errors)")
+    }
+
     @Test("aliases expand, and an alias bomb is stopped")
     func aliases() {
         let (node, errors) = parse("base: &b {x: 1}\nother: *b\n")

@@ -35,6 +35,7 @@ struct NodeRun: Sendable {
             let execution = try await Subprocess.run(
                 .path(FilePath(settings.program)),
                 arguments: Arguments(arguments),
+                environment: .custom(SSHSettings.environment),
                 input: .fileDescriptor(input, closeAfterSpawningProcess: true),
                 output: .sequence,
                 error: .fileDescriptor(log, closeAfterSpawningProcess: true)

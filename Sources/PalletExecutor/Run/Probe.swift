@@ -29,7 +29,7 @@ struct Probe: Sendable {
             let log = try FileDescriptor.open(FilePath(logPath), .writeOnly, options: [.create, .truncate, .append],
                                               permissions: [.ownerReadWrite])
             let result = try await Subprocess.run(
-                .path(FilePath(settings.program)), arguments: Arguments(arguments), input: .none, output: .discarded,
+                .path(FilePath(settings.program)), arguments: Arguments(arguments), environment: .custom(SSHSettings.environment), input: .none, output: .discarded,
                 error: .fileDescriptor(log, closeAfterSpawningProcess: true))
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             let reason = text.split(separator: "\n").last.map(String.init) ?? "ssh failed"
@@ -54,7 +54,7 @@ struct Probe: Sendable {
         for credentials in Set([target.admin, target.login]) {
             _ = try? await Subprocess.run(.path(FilePath(settings.program)),
                                           arguments: Arguments(settings.exitArguments(for: target, as: credentials)),
-                                          input: .none, output: .discarded, error: .discarded)
+                                          environment: .custom(SSHSettings.environment), input: .none, output: .discarded, error: .discarded)
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How pallet runs the system `ssh`: one multiplexed connection per node, no tty, batch mode,
 /// timeouts, and a project known_hosts file.
 public struct SSHSettings: Sendable {
@@ -55,6 +57,20 @@ public struct SSHSettings: Sendable {
         }
         arguments += ["--", target.address, command]
         return arguments
+    }
+
+    /// The variables ssh inherits from pallet's environment; nothing else (such as a secret
+    /// exported for `{env: NAME}`) reaches ssh or what it starts.
+    public static let inheritedVariables: Set<String> = [
+        "HOME", "USER", "LOGNAME", "PATH", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SSH_AUTH_SOCK", "KRB5CCNAME",
+    ]
+
+    /// ssh's environment as `NAME=VALUE` byte strings: the ``inheritedVariables`` that are set.
+    public static var environment: [[UInt8]] {
+        ProcessInfo.processInfo.environment
+            .filter { inheritedVariables.contains($0.key) }
+            .sorted { $0.key < $1.key }
+            .map { Array("\($0.key)=\($0.value)".utf8) }
     }
 
     /// The arguments that close the master connection of `target` as `credentials`.

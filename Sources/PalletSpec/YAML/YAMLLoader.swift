@@ -8,6 +8,10 @@ public struct YAMLLoader {
     /// The most nodes one file may expand to through aliases.
     public static let nodeLimit = 1_000_000
 
+    /// The deepest nesting of lists and mappings a file may have (specs need about ten levels;
+    /// a bound keeps a hostile file from exhausting the stack).
+    public static let depthLimit = 200
+
     /// The project-relative path used in locations.
     public let file: String
 
@@ -136,6 +140,9 @@ private struct Builder {
             let text = Self.text(scalar.value, length: scalar.length)
             let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.tag == nil
             add(YAMLNode(.scalar(text, plain: plain), at: here), anchor: Self.cString(scalar.anchor))
+        case YAML_SEQUENCE_START_EVENT where stack.count >= YAMLLoader.depthLimit,
+             YAML_MAPPING_START_EVENT where stack.count >= YAMLLoader.depthLimit:
+            fail((here, "lists and mappings nest deeper than \(YAMLLoader.depthLimit) levels here"))
         case YAML_SEQUENCE_START_EVENT:
             stack.append(Frame(isMapping: false, start: here, anchor: Self.cString(event.data.sequence_start.anchor)))
         case YAML_MAPPING_START_EVENT:
