@@ -20,6 +20,6 @@ struct PalletCommand: AsyncParsableCommand {
               pallet show web             the group 'web' fully resolved, with origins
             """,
         version: "pallet \(PalletVersionString.value)",
-        subcommands: [PlanCommand.self, ApplyCommand.self, LiftCommand.self, ConvergeCommand.self, ShowCommand.self]
+        subcommands: [InitCommand.self, PlanCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, LiftCommand.self, ConvergeCommand.self, ShowCommand.self]
     )
 }

@@ -24,13 +24,8 @@ struct ShowCommand: ParsableCommand {
     var project: String = "."
 
     func run() throws {
-        let diagnostics = Diagnostics()
-        let specs = SpecLoader(projectRoot: project).load(diagnostics: diagnostics)
-        let plan = Resolver(specs: specs, diagnostics: diagnostics).resolve()
-        if diagnostics.hasErrors {
-            for diagnostic in diagnostics.sorted { printError(diagnostic.description) }
-            throw ExitCode(1)
-        }
+        let resolved = try ResolvedProject(projectRoot: project)
+        let (specs, plan) = (resolved.specs, resolved.plan)
         guard let spec = specs.group(named: group), let resolved = plan.groups.first(where: { $0.name == group }) else {
             let hint = Suggestion.hint(for: group, in: specs.groups.map(\.name.value))
             printError("pallet: error: no group '\(group)'\(hint)")

@@ -54,7 +54,7 @@ struct ActionDecoder {
 
     /// Decodes `- crate: NAME` with `with: {param: value}` into an action of keyword `crate`.
     func decodeCrateUse(_ node: YAMLNode, context: String) -> Action? {
-        guard let fields = reader.fields(node, allowed: ["crate", "with"], context: "a crate use in \(context)"),
+        guard let fields = reader.fields(node, allowed: SpecKeys.crateUse, context: "a crate use in \(context)"),
               let nameNode = fields["crate"], let name = reader.name(nameNode, context: "'crate'") else { return nil }
         var options = ActionOptions(location: node.location)
         options.values["name"] = .text(Template.literal(name.value, at: name.location))
@@ -219,7 +219,7 @@ struct ActionDecoder {
     }
 
     func decodeWhen(_ node: YAMLNode) -> WhenCondition? {
-        guard let fields = reader.fields(node, allowed: ["os-family"], context: "'when'") else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.when, context: "'when'") else { return nil }
         guard let familyNode = fields["os-family"] else {
             diagnostics.error(node.location, "'when' needs 'os-family'")
             return nil
@@ -262,12 +262,12 @@ struct ActionDecoder {
         guard case .mapping = node.content else {
             return reader.template(node, context: context).map(ValueSource.text)
         }
-        guard let fields = reader.fields(node, allowed: ["secret"], context: context),
+        guard let fields = reader.fields(node, allowed: SpecKeys.secret, context: context),
               let secretNode = fields["secret"] else {
             diagnostics.error(node.location, "\(context) must be text or {secret: {env: NAME}} / {secret: {file: PATH}}")
             return nil
         }
-        guard let secretFields = reader.fields(secretNode, allowed: ["env", "file"], context: "'secret'") else { return nil }
+        guard let secretFields = reader.fields(secretNode, allowed: SpecKeys.secretSource, context: "'secret'") else { return nil }
         if secretFields.keys.count != 1 {
             diagnostics.error(secretNode.location, "'secret' needs exactly one of 'env' or 'file'")
             return nil

@@ -7,12 +7,12 @@ struct NodeSpecDecoder {
 
     func decode(name: Located<String>, _ node: YAMLNode) -> NodeSpec? {
         let context = "node-spec '\(name.value)'"
-        guard let fields = reader.fields(node, allowed: ["image", "hardware", "network"], context: context) else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.nodeSpec, context: context) else { return nil }
         var image: NodeSpec.ImageSelector?
         if let imageNode = fields["image"] {
             if case .scalar = imageNode.content {
                 image = reader.name(imageNode, context: "'image'").map(NodeSpec.ImageSelector.named)
-            } else if let match = reader.fields(imageNode, allowed: ["os-family", "os-version"], context: "'image'") {
+            } else if let match = reader.fields(imageNode, allowed: SpecKeys.imageMatch, context: "'image'") {
                 let family = match["os-family"].flatMap { reader.string($0, context: "'os-family'") }
                 let version = match["os-version"].flatMap { reader.string($0, context: "'os-version'") }
                 if match.keys.isEmpty {

@@ -4,11 +4,6 @@ struct ServiceDecoder {
 
     var diagnostics: Diagnostics { reader.diagnostics }
 
-    static let virtualboxKeys = [
-        "provider", "node-path", "images", "hardware", "hardware-files", "network", "local-interface", "bridged-interface",
-    ]
-    static let hostsKeys = ["provider", "hosts"]
-
     func decode(name: Located<String>, _ node: YAMLNode) -> Service? {
         let context = "service '\(name.value)'"
         guard let peek = reader.fields(node, allowed: nil, context: context) else { return nil }
@@ -17,7 +12,7 @@ struct ServiceDecoder {
             return nil
         }
         guard let provider = reader.choice(providerNode, ["virtualbox", "hosts"], context: "'provider'") else { return nil }
-        let allowed = provider.value == "virtualbox" ? Self.virtualboxKeys : Self.hostsKeys
+        let allowed = provider.value == "virtualbox" ? SpecKeys.virtualboxService : SpecKeys.hostsService
         guard let fields = reader.fields(node, allowed: allowed, context: "\(context) (provider \(provider.value))") else { return nil }
         if provider.value == "hosts" {
             let hosts = fields["hosts"].flatMap { reader.list($0, context: "'hosts'") } ?? []
@@ -57,7 +52,7 @@ struct ServiceDecoder {
 
     /// Decodes a hardware map, filling unset fields from the same-named model or from `micro`.
     func decodeHardware(name: String, _ node: YAMLNode, over existing: [HardwareModel]) -> HardwareModel? {
-        guard let fields = reader.fields(node, allowed: ["memory", "cpus", "vram"], context: "hardware model '\(name)'") else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.hardware, context: "hardware model '\(name)'") else { return nil }
         let base = existing.first { $0.name == name } ?? HardwareModel.builtIn[0]
         var model = HardwareModel(name: name, memory: base.memory, cpus: base.cpus, vram: base.vram, location: node.location)
         if let memory = positive(fields["memory"], "'memory' (megabytes)", range: 4...2_097_152) { model.memory = memory }
@@ -77,8 +72,7 @@ struct ServiceDecoder {
 
     func decodeImage(name: Located<String>, _ node: YAMLNode) -> ImageModel? {
         guard reader.checkName(name, context: "image name") else { return nil }
-        let keys = ["disk", "os-family", "os-version", "os-type", "login"]
-        guard let fields = reader.fields(node, allowed: keys, context: "image '\(name.value)'") else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.image, context: "image '\(name.value)'") else { return nil }
         guard let diskNode = fields["disk"] else {
             diagnostics.error(node.location, "image '\(name.value)' needs 'disk'")
             return nil
@@ -94,7 +88,7 @@ struct ServiceDecoder {
     }
 
     func decodeLogin(_ node: YAMLNode) -> LoginCredentials? {
-        guard let fields = reader.fields(node, allowed: ["username", "private-key"], context: "'login'") else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.login, context: "'login'") else { return nil }
         guard let userNode = fields["username"] else {
             diagnostics.error(node.location, "'login' needs 'username'")
             return nil
@@ -113,8 +107,7 @@ struct ServiceDecoder {
     }
 
     func decodeHost(_ node: YAMLNode) -> HostEntry? {
-        let keys = ["name", "group", "address", "port", "os-family", "os-version", "login"]
-        guard let fields = reader.fields(node, allowed: keys, context: "a host") else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.host, context: "a host") else { return nil }
         var missing = false
         for key in ["name", "group", "address"] where fields[key] == nil {
             diagnostics.error(node.location, "a host needs '\(key)'")
@@ -168,7 +161,7 @@ struct ServiceDecoder {
     }
 
     func decodeAdapter(_ node: YAMLNode) -> NetworkAdapter? {
-        guard let fields = reader.fields(node, allowed: ["attachment", "interface", "mac", "forward"], context: "a network adapter") else {
+        guard let fields = reader.fields(node, allowed: SpecKeys.adapter, context: "a network adapter") else {
             return nil
         }
         guard let attachmentNode = fields["attachment"] else {
@@ -202,8 +195,7 @@ struct ServiceDecoder {
     }
 
     func decodeForward(_ node: YAMLNode) -> PortForward? {
-        let keys = ["name", "protocol", "host-port", "guest-port"]
-        guard let fields = reader.fields(node, allowed: keys, context: "a port forward") else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.forward, context: "a port forward") else { return nil }
         for key in ["name", "host-port", "guest-port"] where fields[key] == nil {
             diagnostics.error(node.location, "a port forward needs '\(key)'")
         }

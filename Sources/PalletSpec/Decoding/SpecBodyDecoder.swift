@@ -5,8 +5,6 @@ struct SpecBodyDecoder {
 
     var diagnostics: Diagnostics { reader.diagnostics }
 
-    static let keys = ["extends", "phases", "handlers", "vars"]
-
     func decode(_ fields: MappingFields, context: String) -> SpecBody {
         var body = SpecBody()
         body.extends = fields["extends"].flatMap { reader.nameList($0, context: "'extends'") } ?? []

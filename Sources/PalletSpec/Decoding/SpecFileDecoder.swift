@@ -4,14 +4,12 @@ struct SpecFileDecoder {
     let reader: FieldReader
     let files: LocalFiles
 
-    static let sections = ["admin-user", "services", "nodes", "servers", "groups", "crates"]
-    static let groupKeys = ["service", "node", "count", "after"] + SpecBodyDecoder.keys
 
     var diagnostics: Diagnostics { reader.diagnostics }
 
     /// Decodes `root` into `specs`.
     func decode(_ root: YAMLNode, into specs: inout SpecSet) {
-        guard let sections = reader.fields(root, allowed: Self.sections, context: "a spec file") else { return }
+        guard let sections = reader.fields(root, allowed: SpecKeys.sections, context: "a spec file") else { return }
         let services = ServiceDecoder(reader: reader)
         let actions = ActionDecoder(reader: reader, files: files)
         let bodies = SpecBodyDecoder(reader: reader, actions: actions)
@@ -30,7 +28,7 @@ struct SpecFileDecoder {
         for (name, node) in entries(sections["servers"], context: "server-spec") {
             guard unique(name, "server-spec", specs.server(named: name.value)?.name) else { continue }
             let context = "server-spec '\(name.value)'"
-            guard let fields = reader.fields(node, allowed: SpecBodyDecoder.keys, context: context) else { continue }
+            guard let fields = reader.fields(node, allowed: SpecKeys.body, context: context) else { continue }
             specs.servers.append(ServerSpec(name: name, body: bodies.decode(fields, context: context)))
         }
         for (name, node) in entries(sections["crates"], context: "crate") {
@@ -40,7 +38,7 @@ struct SpecFileDecoder {
         for (name, node) in entries(sections["groups"], context: "group-spec") {
             guard unique(name, "group-spec", specs.group(named: name.value)?.name) else { continue }
             let context = "group-spec '\(name.value)'"
-            guard let fields = reader.fields(node, allowed: Self.groupKeys, context: context) else { continue }
+            guard let fields = reader.fields(node, allowed: SpecKeys.group, context: context) else { continue }
             var count: Located<Int>?
             if let countNode = fields["count"], let value = reader.integer(countNode, context: "'count'") {
                 if value.value < 0 {
@@ -63,7 +61,7 @@ struct SpecFileDecoder {
     /// Decodes a crate: `params`, `phases` and `handlers`.
     func decodeCrate(name: Located<String>, _ node: YAMLNode, bodies: SpecBodyDecoder, builtIn: Bool) -> Crate? {
         let context = "crate '\(name.value)'"
-        guard let fields = reader.fields(node, allowed: ["params", "phases", "handlers"], context: context) else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.crate, context: context) else { return nil }
         var parameters: [Crate.Parameter] = []
         if let paramsNode = fields["params"], let params = reader.fields(paramsNode, allowed: nil, context: "'params' of \(context)") {
             for (paramName, paramNode) in params.pairs {
@@ -71,7 +69,7 @@ struct SpecFileDecoder {
                     diagnostics.error(paramName.location, "'\(paramName.value.debugEscaped)' cannot be a parameter name")
                     continue
                 }
-                guard let spec = reader.fields(paramNode, allowed: ["type", "default"], context: "parameter '\(paramName.value)'") else { continue }
+                guard let spec = reader.fields(paramNode, allowed: SpecKeys.crateParameter, context: "parameter '\(paramName.value)'") else { continue }
                 let kind = spec["type"].flatMap { reader.choice($0, Crate.Parameter.Kind.allCases.map(\.rawValue), context: "'type'") }
                     .flatMap { Crate.Parameter.Kind(rawValue: $0.value) } ?? .text
                 var defaultValue: String?
@@ -98,7 +96,7 @@ struct SpecFileDecoder {
             diagnostics.note(existing.location, "first 'admin-user' is here")
             return
         }
-        guard let fields = reader.fields(node, allowed: ["username", "private-key", "public-key"], context: "'admin-user'") else { return }
+        guard let fields = reader.fields(node, allowed: SpecKeys.adminUser, context: "'admin-user'") else { return }
         guard let userNode = fields["username"] else {
             diagnostics.error(node.location, "'admin-user' needs 'username'")
             return

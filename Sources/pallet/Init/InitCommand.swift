@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+
+/// `pallet init [DIR]`: scaffold a new project.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a new project: specs/ with a commented example, a Makefile, .gitignore and a CI job.",
+        discussion: """
+            Writes specs/pallet.yaml (an admin user, a hosts service, two server-specs and a group, each part \
+            explained), a Makefile (plan, check, apply, dry-run), a .gitignore for run logs, and a GitHub Actions \
+            job that runs `pallet plan --check` on every pull request. Existing files are never overwritten \
+            unless --force is given.
+
+            Examples:
+              pallet init infra && cd infra && pallet plan
+              pallet init              # in the current folder
+            """
+    )
+
+    @Argument(help: "The project folder to create or fill (default: the current folder).")
+    var directory: String = "."
+
+    @Flag(name: .long, help: "Overwrite files that already exist.")
+    var force = false
+
+    func run() throws {
+        let files = FileManager.default
+        let existing = ProjectTemplate.files.map(\.path).filter { files.fileExists(atPath: directory + "/" + $0) }
+        if !existing.isEmpty && !force {
+            printError("pallet: error: \(existing.joined(separator: ", ")) already exist\(existing.count == 1 ? "s" : ""); "
+                + "nothing was written (pass --force to overwrite)")
+            throw ExitCode(1)
+        }
+        for file in ProjectTemplate.files {
+            let path = directory + "/" + file.path
+            do {
+                try files.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(file.text.utf8).write(to: URL(fileURLWithPath: path))
+                try files.setAttributes([.posixPermissions: file.mode], ofItemAtPath: path)
+            } catch {
+                printError("pallet: error: cannot write \(path): \(error)")
+                throw ExitCode(1)
+            }
+            print("created \(path)")
+        }
+        print("""
+
+            Next: edit specs/pallet.yaml (your admin user's key, your hosts), then
+              pallet plan        # compile into out/ and review it
+              pallet apply       # run it on the nodes
+            """)
+    }
+}

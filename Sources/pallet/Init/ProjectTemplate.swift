@@ -1,0 +1,100 @@
+/// The files `pallet init` writes into a new project, by project-relative path.
+enum ProjectTemplate {
+    /// The files, each with its permission bits.
+    static let files: [(path: String, text: String, mode: Int)] = [
+        ("specs/pallet.yaml", specs, 0o644),
+        ("Makefile", makefile, 0o644),
+        (".gitignore", gitignore, 0o644),
+        (".github/workflows/pallet-plan.yml", workflow, 0o644),
+    ]
+
+    static let specs = """
+        # A first pallet project. `pallet plan` compiles this file (and every other *.yaml under
+        # specs/) into out/; review out/, then `pallet apply` runs it on the nodes over ssh.
+        # The spec language: pallet's README and docs/; `pallet schema` gives editors a JSON Schema.
+
+        # Who pallet logs in as on the nodes. The private key stays on this machine; it is never
+        # copied into out/.
+        admin-user:
+          username: admin
+          private-key: ~/.ssh/id_ed25519
+
+        # Where nodes come from: machines that already exist (provider: hosts), or VirtualBox
+        # VMs that `pallet converge` creates (provider: virtualbox).
+        services:
+          lab:
+            provider: hosts
+            hosts:
+              - {name: web-1, group: web, address: 192.0.2.10}   # replace with your machine
+
+        # Server-specs: reusable sets of phases. `configure` runs on every apply; `bootstrap` runs
+        # once per node, as the image's login user.
+        servers:
+          base:
+            phases:
+              configure:
+                - packages: [curl, ca-certificates]
+                - file:
+                    path: /etc/motd
+                    content: "Managed by pallet: {{ node.name }} in group {{ group }}\\n"
+
+          web:
+            extends: [base]
+            phases:
+              configure:
+                - crate: nginx                    # a built-in crate: `pallet show web` expands it
+                  with: {server-name: example.org}
+
+        # Group-specs: which nodes get which server-specs.
+        groups:
+          web:
+            service: lab
+            extends: [web]
+
+        """
+
+    static let makefile = """
+        # make plan: compile specs/ into out/ (commit out/ with the specs; reviewers read it).
+        # make check: fail when out/ is not what specs/ compiles to (what CI runs).
+        # make apply: run out/ on the nodes.
+        PALLET ?= pallet
+
+        .PHONY: plan check apply dry-run
+
+        plan:
+        \t$(PALLET) plan
+
+        check:
+        \t$(PALLET) plan --check
+
+        apply:
+        \t$(PALLET) apply
+
+        dry-run:
+        \t$(PALLET) apply --check
+
+        """
+
+    static let gitignore = """
+        # Run logs and ssh control sockets of pallet apply; out/ and .pallet/known_hosts are
+        # committed (they are what reviewers read).
+        .pallet/runs/
+
+        """
+
+    static let workflow = """
+        # Fails a pull request whose out/ is not what its specs/ compile to. It needs the pallet
+        # binary (`make release` in pallet's repository builds a self-contained one) committed at
+        # bin/pallet or on the runner's PATH, plus libyaml and libarchive.
+        name: pallet plan --check
+        on: [push, pull_request]
+        jobs:
+          plan-check:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: sudo apt-get install -y libyaml-0-2 libarchive13
+              - run: PATH="$PWD/bin:$PATH" pallet plan --check
+
+        """
+}

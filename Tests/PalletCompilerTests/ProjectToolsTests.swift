@@ -1,0 +1,60 @@
+import Foundation
+import PalletSpec
+import PalletTestSupport
+import Testing
+
+/// `pallet init`, `pallet schema` and `pallet graph`.
+@Suite("Project tools: init, schema, graph")
+struct ProjectToolsTests {
+    @Test("pallet init scaffolds a project that plans at once; a second init refuses to overwrite")
+    func initScaffolds() throws {
+        let folder = try TemporaryProject()
+        defer { folder.remove() }
+        let created = try ProcessRunner.run([RepositoryPaths.palletBinary, "init", "infra"], directory: folder.root)
+        #expect(created.status == 0, "\(created.combined)")
+        for path in ["specs/pallet.yaml", "Makefile", ".gitignore", ".github/workflows/pallet-plan.yml"] {
+            #expect(folder.exists("infra/" + path), "\(path)")
+        }
+        let plan = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: folder.root + "/infra")
+        #expect(plan.status == 0, "\(plan.combined)")
+        #expect(folder.exists("infra/out/groups/web/configure.tar"))
+        let check = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--check"], directory: folder.root + "/infra")
+        #expect(check.status == 0)
+        let again = try ProcessRunner.run([RepositoryPaths.palletBinary, "init", "infra"], directory: folder.root)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already exist"), "\(again.stderr)")
+        #expect(try folder.read("infra/.github/workflows/pallet-plan.yml").contains("pallet plan --check"))
+    }
+
+    @Test("docs/pallet.schema.json is what pallet schema prints, and lists every section and action")
+    func schemaCommitted() throws {
+        let result = try ProcessRunner.run([RepositoryPaths.palletBinary, "schema"])
+        #expect(result.status == 0)
+        let committed = try String(contentsOfFile: RepositoryPaths.root + "/docs/pallet.schema.json", encoding: .utf8)
+        #expect(result.stdout == committed, "docs/pallet.schema.json is stale: run 'pallet schema --output docs/pallet.schema.json'")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(committed.utf8)) as? [String: Any])
+        let properties = try #require(json["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == Set(SpecKeys.sections))
+        let definitions = try #require(json["$defs"] as? [String: Any])
+        let action = try #require(definitions["action"] as? [String: Any])
+        let forms = try #require(action["oneOf"] as? [[String: Any]])
+        let keywords = forms.compactMap { ($0["required"] as? [String])?.first }
+        #expect(Set(keywords) == Set(ActionCatalog.all.map(\.keyword) + ["crate"]))
+    }
+
+    @Test("pallet graph draws the example: groups, server-specs, crates and phases")
+    func graph() throws {
+        let result = try ProcessRunner.run([RepositoryPaths.palletBinary, "graph"], directory: RepositoryPaths.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let dot = result.stdout
+        #expect(dot.hasPrefix("digraph pallet {"))
+        #expect(dot.contains("\"group:web\" -> \"server:web\";"))
+        #expect(dot.contains("\"group:web\" [shape=box, style=\"rounded,bold\", label=\"group web × 2\"];"))
+        #expect(dot.contains("shape=component, label=\"crate nginx (built in)\""))
+        #expect(dot.contains("\"phase:web/configure\""))
+        let again = try ProcessRunner.run([RepositoryPaths.palletBinary, "graph"], directory: RepositoryPaths.root)
+        #expect(again.stdout == dot, "the same bytes every time")
+        let bad = try ProcessRunner.run([RepositoryPaths.palletBinary, "graph", "--format", "gif"], directory: RepositoryPaths.root)
+        #expect(bad.status != 0)
+    }
+}
