@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= release
 PALLET := .build/$(CONFIG)/pallet
 
-.PHONY: all plan build test deps test-deps apply bench fuzz reliability clean
+.PHONY: all plan build test deps test-deps apply bench fuzz reliability release clean
 
 all: plan
 
@@ -39,5 +39,9 @@ reliability: test-deps
 	$(SWIFT) build --build-tests
 	python3 scripts/reliability.py
 
+# One self-contained binary with man pages and completions under dist/ (see scripts/release.sh).
+release: deps
+	scripts/release.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-release .build-manual dist

@@ -63,7 +63,18 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Run even when specs/ changed since out/ was compiled.")
     var allowStale = false
 
+    @Flag(name: [.short, .long], help: "Print nothing while nodes run; the recap shows only problems and totals.")
+    var quiet = false
+
+    @Flag(name: [.short, .long], help: "Print every step of every node as it runs.")
+    var verbose = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other") }
+    }
+
     var support: RunCommandSupport {
-        RunCommandSupport(project: project, out: out, allowStale: allowStale, json: json, detailedExitCode: detailedExitcode)
+        RunCommandSupport(project: project, out: out, allowStale: allowStale, json: json, detailedExitCode: detailedExitcode,
+                          style: OutputStyle(quiet: quiet, verbose: verbose))
     }
 }

@@ -9,6 +9,7 @@ struct RunCommandSupport {
     let allowStale: Bool
     let json: Bool
     let detailedExitCode: Bool
+    let style: OutputStyle
 
     func execute(_ options: ExecutionOptions, provision: Bool = false) async -> Int32 {
         let outDirectory = out ?? (project == "." ? "out" : project + "/out")
@@ -52,7 +53,7 @@ struct RunCommandSupport {
                 inventory.add(outcome.targets, group: group.name)
             }
         }
-        let live = LiveProgress(enabled: isatty(STDERR_FILENO) == 1)
+        let live = LiveProgress(style: style, nodes: inventory.targets.count)
         let executor = Executor(
             plan: plan, inventory: inventory,
             settings: SSHSettings(controlDirectory: session.controlDirectory, knownHostsFile: session.knownHostsFile),
@@ -60,8 +61,9 @@ struct RunCommandSupport {
             progress: { target, phase, line in live.show(target: target, phase: phase, line: line) }
         )
         var report = await executor.run(options)
+        live.finish()
         report.errors = provisionErrors + (provision && inventory.targets.isEmpty ? [] : report.errors)
-        for line in RecapPrinter.lines(report) { printError(line) }
+        for line in RecapPrinter.lines(report, quiet: style.verbosity == .quiet) { printError(line) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -75,20 +77,66 @@ struct RunCommandSupport {
     }
 }
 
-/// Prints progress on standard error: on a terminal every step line of every node as it
-/// arrives (node, phase, step k/n, status); elsewhere one line per node and phase when it ends.
-struct LiveProgress: Sendable {
-    let enabled: Bool
+/// Prints progress on standard error while nodes run, readable with a hundred nodes: by default
+/// only steps that change or fail are printed, and on a terminal one progress line is redrawn in
+/// place; `--verbose` prints every step, `--quiet` nothing until the recap.
+final class LiveProgress: @unchecked Sendable {
+    private let style: OutputStyle
+    private let lock = NSLock()
+    private let total: Int
+    private var finished = 0
+    private var changed = 0
+    private var failed = 0
+    private var counterShown = false
+
+    init(style: OutputStyle, nodes: Int) {
+        self.style = style
+        total = nodes
+    }
 
     func show(target: Target, phase: String, line: StatusLine) {
-        switch line {
-        case .step(let index, let total, let status, let text, let handler) where enabled:
-            let scope = handler.map { "handler \($0) " } ?? ""
-            printError("\(target.name) \(phase) \(scope)\(index)/\(total) \(status) \(text)")
-        case .end(let status, let ok, let changed, let skipped, let failed):
-            printError("\(target.name) \(phase) \(status): ok=\(ok) changed=\(changed) skipped=\(skipped) failed=\(failed)")
-        default:
-            break
+        lock.withLock {
+            switch line {
+            case .step(let index, let total, let status, let text, let handler):
+                let interesting = status != "ok" && status != "skipped"
+                // Off a terminal (logs, CI) steps are in the node logs; --verbose prints them anyway.
+                guard style.verbosity == .verbose || (style.verbosity == .normal && style.terminal && interesting) else { return }
+                let scope = handler.map { "handler \($0) " } ?? ""
+                emit("\(target.name) \(phase) \(scope)\(index)/\(total) \(style.status(status)) \(text)")
+            case .end(let status, let ok, let changedSteps, let skipped, let failedSteps):
+                finished += 1
+                if changedSteps > 0 { changed += 1 }
+                if status != "ok" { failed += 1 }
+                // Off a terminal (logs, CI) every node and phase ends with one line; on a terminal
+                // only the ones that did something, plus the redrawn counter.
+                if style.verbosity != .quiet && (!style.terminal || style.verbosity == .verbose || status != "ok" || changedSteps > 0) {
+                    emit("\(target.name) \(phase) \(style.status(status == "ok" ? (changedSteps > 0 ? "changed" : "ok") : "failed", status)): "
+                        + "ok=\(ok) changed=\(changedSteps) skipped=\(skipped) failed=\(failedSteps)")
+                }
+                if style.terminal && style.verbosity != .quiet {
+                    FileHandle.standardError.write(Data("\r\u{1B}[K\(phase): \(finished)/\(total) node phases done, \(changed) changed, \(failed) failed".utf8))
+                    counterShown = true
+                }
+            default:
+                break
+            }
         }
+    }
+
+    /// Clears the progress line before the recap.
+    func finish() {
+        lock.withLock {
+            if counterShown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            counterShown = false
+        }
+    }
+
+    /// A line above the progress line.
+    private func emit(_ text: String) {
+        if counterShown {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            counterShown = false
+        }
+        printError(text)
     }
 }

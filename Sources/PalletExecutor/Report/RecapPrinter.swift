@@ -1,7 +1,8 @@
 /// Formats a run's recap table and, in check mode, the diffs of what would change.
 public enum RecapPrinter {
-    /// The recap as lines of text.
-    public static func lines(_ report: RunReport) -> [String] {
+    /// The recap as lines of text; `quiet` keeps only the rows of nodes that changed, failed or
+    /// were unreachable, and adds a totals line.
+    public static func lines(_ report: RunReport, quiet: Bool = false) -> [String] {
         var lines: [String] = []
         for error in report.errors { lines.append("pallet: error: \(error)") }
         let rows = report.recap
@@ -21,13 +22,15 @@ public enum RecapPrinter {
         let changedTitle = report.mode == "check" ? "would-change" : "changed"
         lines.append("")
         lines.append("\(pad("NODE", width))  \(pad("GROUP", groupWidth))  \(pad("ok", 4))  \(pad(changedTitle, 12))  \(pad("failed", 6))  unreachable")
-        for row in rows {
+        for row in rows where !quiet || row.changed > 0 || row.failed > 0 || row.unreachable > 0 {
             lines.append("\(pad(row.node, width))  \(pad(row.group, groupWidth))  \(pad(String(row.ok), 4))  \(pad(String(row.changed), 12))  "
                 + "\(pad(String(row.failed), 6))  \(row.unreachable)")
         }
         for row in rows {
             if let message = row.message { lines.append("\(row.node): \(message)") }
         }
+        lines.append("\(rows.count) node(s): \(rows.filter { $0.changed > 0 }.count) changed, "
+            + "\(rows.filter { $0.failed > 0 }.count) failed, \(rows.filter { $0.unreachable > 0 }.count) unreachable")
         lines.append("logs: .pallet/runs/\(report.runID)/")
         return lines
     }

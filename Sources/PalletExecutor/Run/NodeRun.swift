@@ -95,9 +95,7 @@ struct NodeRun: Sendable {
             result.message = explained
         } else if status == 255 && end == nil {
             result.outcome = .unreachable
-            // ssh ends its own messages with "\r\n".
-            let reason = log.split(whereSeparator: \.isNewline).last { !$0.hasPrefix("::pallet") }
-                .map { $0.trimmingCharacters(in: .whitespaces) } ?? "ssh failed"
+            let reason = SSHFailure.lastMessage(log) ?? "ssh failed"
             result.message = "cannot reach \(credentials.user)@\(target.address):\(target.port): \(reason)"
         } else if end == nil {
             let last = result.steps.last.map { " after step \($0.index)/\($0.total)" } ?? ""

@@ -32,7 +32,7 @@ struct Probe: Sendable {
                 .path(FilePath(settings.program)), arguments: Arguments(arguments), environment: .custom(SSHSettings.environment), input: .none, output: .discarded,
                 error: .fileDescriptor(log, closeAfterSpawningProcess: true))
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            let reason = text.split(separator: "\n").last.map(String.init) ?? "ssh failed"
+            let reason = SSHFailure.lastMessage(text) ?? "ssh failed"
             guard case .exited(let code) = result.terminationStatus else { return .failed(.unreachable, "ssh was killed") }
             if let explained = SSHFailure.explain(text, target: target, user: target.admin.user) {
                 return .failed(.failed, explained)
