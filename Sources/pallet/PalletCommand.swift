@@ -11,6 +11,7 @@ struct PalletCommand: AsyncParsableCommand {
             plus plan.json and PLAN.md. out/ is meant to be committed and reviewed.
 
             Examples:
+              pallet init infra           start a project: specs/ with a commented example, Makefile, CI job
               pallet plan                 compile specs/ into out/
               pallet plan --check         fail when out/ is not what specs/ compiles to
               pallet apply                run out/'s bundles on the nodes over ssh
@@ -18,6 +19,10 @@ struct PalletCommand: AsyncParsableCommand {
               pallet lift --phase deploy  run one phase on existing nodes
               pallet converge             create/destroy VirtualBox VMs to the counts, then configure
               pallet show web             the group 'web' fully resolved, with origins
+              pallet graph --format svg --output infra.svg   groups, server-specs, crates, phases
+              pallet schema --output pallet.schema.json      JSON Schema for YAML editors
+
+            Start with docs/tutorial.md; `man pallet` after make release.
             """,
         version: "pallet \(PalletVersionString.value)",
         subcommands: [InitCommand.self, PlanCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, LiftCommand.self, ConvergeCommand.self, ShowCommand.self]

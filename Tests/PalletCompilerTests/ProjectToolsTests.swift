@@ -57,4 +57,20 @@ struct ProjectToolsTests {
         let bad = try ProcessRunner.run([RepositoryPaths.palletBinary, "graph", "--format", "gif"], directory: RepositoryPaths.root)
         #expect(bad.status != 0)
     }
+
+    @Test("every command's --help has examples; shell completions come from the command line definitions")
+    func helpAndCompletions() throws {
+        for command in ["plan", "apply", "lift", "converge", "show", "init", "schema", "graph"] {
+            let help = try ProcessRunner.run([RepositoryPaths.palletBinary, command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Examples:"), "pallet \(command) --help")
+        }
+        let top = try ProcessRunner.run([RepositoryPaths.palletBinary, "--help"])
+        #expect(top.stdout.contains("Examples:") && top.stdout.contains("init") && top.stdout.contains("graph"))
+        for shell in ["bash", "zsh", "fish"] {
+            let completion = try ProcessRunner.run([RepositoryPaths.palletBinary, "--generate-completion-script", shell])
+            #expect(completion.status == 0)
+            #expect(completion.stdout.contains("converge") && completion.stdout.contains("detailed-exitcode"), "\(shell)")
+        }
+    }
 }
