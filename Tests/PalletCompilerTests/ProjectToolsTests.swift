@@ -56,6 +56,13 @@ struct ProjectToolsTests {
         #expect(again.stdout == dot, "the same bytes every time")
         let bad = try ProcessRunner.run([RepositoryPaths.palletBinary, "graph", "--format", "gif"], directory: RepositoryPaths.root)
         #expect(bad.status != 0)
+        // SVG goes through Graphviz (installed by make test's dependencies); without it, a clear error.
+        let svg = try ProcessRunner.run([RepositoryPaths.palletBinary, "graph", "--format", "svg"], directory: RepositoryPaths.root)
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/dot") {
+            #expect(svg.status == 0 && svg.stdout.contains("<svg") && svg.stdout.contains("crate nginx"), "\(svg.stderr)")
+        } else {
+            #expect(svg.status == 1 && svg.stderr.contains("needs Graphviz's dot"), "\(svg.stderr)")
+        }
     }
 
     @Test("every command's --help has examples; shell completions come from the command line definitions")
