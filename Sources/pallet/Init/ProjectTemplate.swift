@@ -91,9 +91,10 @@ enum ProjectTemplate {
         jobs:
           plan-check:
             runs-on: ubuntu-latest
+            container: debian:12          # the platform pallet's release binary is built for
             steps:
               - uses: actions/checkout@v4
-              - run: sudo apt-get install -y libyaml-0-2 libarchive13
+              - run: apt-get update && apt-get install -y --no-install-recommends libyaml-0-2 libarchive13
               - run: PATH="$PWD/bin:$PATH" pallet plan --check
 
         """
