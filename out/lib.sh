@@ -113,7 +113,12 @@ pallet_verify_manifest() {
   if [[ ! -f $PALLET_BUNDLE_DIR/MANIFEST ]]; then
     pallet_fail "bundle has no MANIFEST; refusing to run"
   fi
-  if ! (cd -- "$PALLET_BUNDLE_DIR" && sha256sum --quiet --strict --check MANIFEST) >&2; then
+  # MANIFEST names files relative to the bundle: check from there, without a subshell.
+  local here=$PWD status=0
+  cd -- "$PALLET_BUNDLE_DIR" || pallet_fail "cannot enter the bundle folder $PALLET_BUNDLE_DIR"
+  sha256sum --quiet --strict --check MANIFEST >&2 || status=$?
+  cd -- "$here" || pallet_fail "cannot return to $here"
+  if ((status != 0)); then
     pallet_fail "bundle does not match its MANIFEST (corrupted or tampered with); nothing was changed"
   fi
   local line
@@ -444,25 +449,27 @@ pallet_prefetch() {
     shift 2
   done
   local name attributes line
+  # Each reader is one process: a plain command in <(...) is exec'd directly (a "|| true"
+  # would cost a second fork), and a failing one (a missing path) only shortens its answer.
   if ((${#paths[@]})); then
     # NAME, then KIND:USER:UID:GROUP:GID:MODE (no field holds a ':'); missing paths are simply
     # absent from the answer.
     while IFS= read -r -d '' name && IFS= read -r -d '' attributes; do
       PALLET_FACT_STAT[$name]=$attributes
       case $attributes in 'regular file:'* | 'regular empty file:'*) regular+=("$name") ;; esac
-    done < <(stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" 2>/dev/null || true)
+    done < <(stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" 2>/dev/null)
   fi
   if ((${#regular[@]})); then
     # "DIGEST  NAME" (or " *NAME"), NUL-terminated, names unescaped with -z.
     while IFS= read -r -d '' line; do
       PALLET_FACT_SUM[${line:66}]=${line:0:64}
-    done < <(sha256sum -z -- "${regular[@]}" 2>/dev/null || true)
+    done < <(sha256sum -z -- "${regular[@]}" 2>/dev/null)
   fi
   if ((${#users[@]})); then
-    while IFS= read -r line; do PALLET_FACT_ACCOUNT[passwd:${line%%:*}]=$line; done < <(getent passwd -- "${users[@]}" || true)
+    while IFS= read -r line; do PALLET_FACT_ACCOUNT[passwd:${line%%:*}]=$line; done < <(getent passwd -- "${users[@]}")
   fi
   if ((${#groups[@]})); then
-    while IFS= read -r line; do PALLET_FACT_ACCOUNT[group:${line%%:*}]=$line; done < <(getent group -- "${groups[@]}" || true)
+    while IFS= read -r line; do PALLET_FACT_ACCOUNT[group:${line%%:*}]=$line; done < <(getent group -- "${groups[@]}")
   fi
   PALLET_FACTS=1
 }

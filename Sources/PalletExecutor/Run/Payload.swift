@@ -1,6 +1,6 @@
 import PalletCompiler
 
-/// The tar stream sent on ssh's standard input: the bundle, the node's facts and the secrets.
+/// The tar stream sent on ssh's standard input: the bundle's files (under `b/`), the node's facts and the secrets.
 enum Payload {
     /// Builds the stream for `target`.
     static func make(bundle: [UInt8], target: Target, check: Bool, secrets: [String: [UInt8]]) throws -> [UInt8] {
@@ -11,8 +11,12 @@ enum Payload {
         ] {
             environment += "export \(name)=\(ShellQuoting.quote(value))\n"
         }
-        var entries = [
-            TarEntry(path: "bundle.tar", kind: .file(bundle), mode: 0o600),
+        // The bundle's files go under b/, so the node unpacks one tar, not a tar inside a tar; the
+        // bundle was checked against plan.json, and lib.sh checks its MANIFEST before any step.
+        var entries = try TarArchive.read(bundle).map { entry in
+            TarEntry(path: "b/" + entry.path, kind: entry.kind, mode: entry.mode)
+        }
+        entries += [
             TarEntry(path: "env", kind: .file(Array(environment.utf8)), mode: 0o600),
             TarEntry(path: "secrets", kind: .directory, mode: 0o700),
         ]

@@ -117,7 +117,12 @@ pallet_verify_manifest() {
   if [[ ! -f $PALLET_BUNDLE_DIR/MANIFEST ]]; then
     pallet_fail "bundle has no MANIFEST; refusing to run"
   fi
-  if ! (cd -- "$PALLET_BUNDLE_DIR" && sha256sum --quiet --strict --check MANIFEST) >&2; then
+  # MANIFEST names files relative to the bundle: check from there, without a subshell.
+  local here=$PWD status=0
+  cd -- "$PALLET_BUNDLE_DIR" || pallet_fail "cannot enter the bundle folder $PALLET_BUNDLE_DIR"
+  sha256sum --quiet --strict --check MANIFEST >&2 || status=$?
+  cd -- "$here" || pallet_fail "cannot return to $here"
+  if ((status != 0)); then
     pallet_fail "bundle does not match its MANIFEST (corrupted or tampered with); nothing was changed"
   fi
   local line
