@@ -44,27 +44,13 @@ public enum CompileInvariants {
 
     /// Problems `bash -n` finds in the scripts (each checked without running it).
     public static func bashSyntaxProblems(_ scripts: [String: [UInt8]]) -> [String] {
-        var problems: [String] = []
-        for (path, bytes) in scripts.sorted(by: { $0.key < $1.key }) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-n"]
-            let input = Pipe()
-            let errors = Pipe()
-            process.standardInput = input
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
+        scripts.sorted { $0.key < $1.key }.compactMap { path, bytes in
             do {
-                try process.run()
-                input.fileHandleForWriting.write(Data(bytes))
-                try input.fileHandleForWriting.close()
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                if process.terminationStatus != 0 { problems.append("\(path): bash -n: \(message)") }
+                let result = try ProcessRunner.run(["bash", "-n"], stdin: bytes)
+                return result.status == 0 ? nil : "\(path): bash -n: \(result.stderr)"
             } catch {
-                problems.append("\(path): cannot run bash -n: \(error)")
+                return "\(path): cannot run bash -n: \(error)"
             }
         }
-        return problems
     }
 }

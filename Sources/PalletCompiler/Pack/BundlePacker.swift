@@ -25,11 +25,6 @@ public struct BundlePacker {
         return entries
     }
 
-    /// The hex SHA-256 of a bundle archive, as recorded in plan.json.
-    public static func archiveDigest(_ archive: [UInt8]) -> String {
-        SHA256.hexDigest(archive)
-    }
-
     /// The bundle's tar archive.
     public func pack(_ bundle: EmittedBundle) throws -> [UInt8] {
         try TarArchive.make(entries(of: bundle))

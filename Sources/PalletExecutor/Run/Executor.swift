@@ -69,24 +69,25 @@ public struct Executor: Sendable {
         // that accepting new keys never races; the others in parallel.
         let known = KnownHosts(path: settings.knownHostsFile)
         let asksBootstrap = options.phases == .apply
+        let wantsBootstrap = { @Sendable (target: Target) -> Bool in
+            asksBootstrap && bundle(for: target.group, phase: "bootstrap") != nil
+        }
         var findings: [String: Probe.Finding] = [:]
         for target in targets where !known.knows(address: target.address, port: target.port) {
-            let wantsBootstrap = asksBootstrap && bundle(for: target.group, phase: "bootstrap") != nil
             findings[target.name] = await Probe(settings: settings, target: target, logPath: log(target, "connect"))
-                .run(askBootstrap: wantsBootstrap, acceptNewHostKey: true)
+                .run(askBootstrap: wantsBootstrap(target), acceptNewHostKey: true)
         }
         let remaining = targets.filter { findings[$0.name] == nil }
         // A known host with nothing to bootstrap needs no probe: its first phase opens the connection.
         let probed = await parallel(remaining, jobs: options.jobs) { target -> Probe.Finding in
-            let wantsBootstrap = asksBootstrap && bundle(for: target.group, phase: "bootstrap") != nil
-            guard wantsBootstrap else { return .ready }
+            guard wantsBootstrap(target) else { return .ready }
             return await Probe(settings: settings, target: target, logPath: log(target, "connect"))
                 .run(askBootstrap: true, acceptNewHostKey: false)
         }
         for (target, finding) in zip(remaining, probed) { findings[target.name] = finding }
         // A node that was not probed runs exactly one phase (no bootstrap to do): one plain ssh
         // connection is enough, with no master connection to start and close.
-        let oneSession = Set(remaining.filter { !(asksBootstrap && bundle(for: $0.group, phase: "bootstrap") != nil) }.map(\.name))
+        let oneSession = Set(remaining.filter { !wantsBootstrap($0) }.map(\.name))
 
         var stopped = Set<String>()
         for target in targets {
@@ -119,10 +120,16 @@ public struct Executor: Sendable {
                         jobsToRun.append((target, target.admin, bundle))
                     }
                 }
+                // Each bundle is read, checked against plan.json and unpacked once, not once per node.
+                var unpacked: [String: Result<[TarEntry], any Error>] = [:]
+                for job in jobsToRun where unpacked[job.2.archive] == nil {
+                    unpacked[job.2.archive] = Result { try TarArchive.read(plan.archive(job.2)) }
+                }
                 let values = secretValues
+                let files = unpacked
                 let results = await parallel(jobsToRun, jobs: options.jobs) { job in
-                    await runPhase(job.0, credentials: job.1, bundle: job.2, phase: phase, check: options.check, secrets: values,
-                                   multiplex: !oneSession.contains(job.0.name))
+                    await runPhase(job.0, credentials: job.1, bundle: job.2, files: files[job.2.archive], phase: phase,
+                                   check: options.check, secrets: values, multiplex: !oneSession.contains(job.0.name))
                 }
                 for result in results {
                     report.results.append(result)
@@ -136,13 +143,14 @@ public struct Executor: Sendable {
         return report
     }
 
-    func runPhase(_ target: Target, credentials: Credentials, bundle: PlanDocument.Bundle, phase: String, check: Bool,
-                  secrets: [String: [UInt8]], multiplex: Bool) async -> PhaseResult {
+    /// Runs one bundle on one node; `files` are the bundle's files, or why they could not be read.
+    func runPhase(_ target: Target, credentials: Credentials, bundle: PlanDocument.Bundle, files: Result<[TarEntry], any Error>?,
+                  phase: String, check: Bool, secrets: [String: [UInt8]], multiplex: Bool) async -> PhaseResult {
         let logPath = log(target, phase)
         do {
-            let archive = try plan.archive(bundle)
+            let entries = try files?.get() ?? TarArchive.read(plan.archive(bundle))
             let needed = Dictionary(uniqueKeysWithValues: bundle.secrets.compactMap { secret in secrets[secret.id].map { (secret.id, $0) } })
-            let payload = try Payload.make(bundle: archive, target: target, check: check, secrets: needed)
+            let payload = try Payload.make(files: entries, target: target, check: check, secrets: needed)
             let progress = self.progress
             return await NodeRun(settings: settings, target: target, credentials: credentials, phase: phase, logPath: logPath,
                                  acceptNewHostKey: false, multiplex: multiplex).run(payload: payload) { line in progress(target, phase, line) }

@@ -2,8 +2,8 @@ import PalletCompiler
 
 /// The tar stream sent on ssh's standard input: the bundle's files (under `b/`), the node's facts and the secrets.
 enum Payload {
-    /// Builds the stream for `target`.
-    static func make(bundle: [UInt8], target: Target, check: Bool, secrets: [String: [UInt8]]) throws -> [UInt8] {
+    /// Builds the stream for `target` from the bundle's `files` (as read from its tar).
+    static func make(files: [TarEntry], target: Target, check: Bool, secrets: [String: [UInt8]]) throws -> [UInt8] {
         var environment = ""
         for (name, value) in [
             ("PALLET_NODE_NAME", target.name), ("PALLET_NODE_INDEX", String(target.index)),
@@ -13,7 +13,7 @@ enum Payload {
         }
         // The bundle's files go under b/, so the node unpacks one tar, not a tar inside a tar; the
         // bundle was checked against plan.json, and lib.sh checks its MANIFEST before any step.
-        var entries = try TarArchive.read(bundle).map { entry in
+        var entries = files.map { entry in
             TarEntry(path: "b/" + entry.path, kind: entry.kind, mode: entry.mode)
         }
         entries += [

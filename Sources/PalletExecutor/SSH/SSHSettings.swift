@@ -65,13 +65,14 @@ public struct SSHSettings: Sendable {
         "HOME", "USER", "LOGNAME", "PATH", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SSH_AUTH_SOCK", "KRB5CCNAME",
     ]
 
-    /// ssh's environment as `NAME=VALUE` byte strings: the ``inheritedVariables`` that are set.
-    public static var environment: [[UInt8]] {
+    /// ssh's environment as `NAME=VALUE` byte strings: the ``inheritedVariables`` that are set
+    /// (read once per process).
+    public static let environment: [[UInt8]] = {
         ProcessInfo.processInfo.environment
             .filter { inheritedVariables.contains($0.key) }
             .sorted { $0.key < $1.key }
             .map { Array("\($0.key)=\($0.value)".utf8) }
-    }
+    }()
 
     /// The arguments that close the master connection of `target` as `credentials`.
     public func exitArguments(for target: Target, as credentials: Credentials) -> [String] {
