@@ -3,7 +3,8 @@
 
 Prints wall time (median of --rounds runs) and peak memory (max RSS from wait4) per size, and the
 growth exponent k in time ~ groups^k (least squares on the log-log points); writes
-bench/SCALING.md. Uses the release build (.build/release/pallet).
+bench/SCALING.md. Uses the static release build (.build-release/release/pallet, what `make release` ships), else
+.build/release/pallet.
 """
 import argparse
 import math
@@ -101,16 +102,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--pallet", help="the pallet binary (default: .build-release/release/pallet, the static build)")
     parser.add_argument("--dirs", default=",".join(d for d in [tempfile.gettempdir(), "/dev/shm"] if os.path.isdir(d)),
                         help="comma-separated folders to build the projects in (one table each)")
     args = parser.parse_args()
-    binary = os.path.join(ROOT, ".build/release/pallet")
-    if not os.access(binary, os.X_OK):
+    binary = args.pallet or next((p for p in (os.path.join(ROOT, ".build-release/release/pallet"),
+                                              os.path.join(ROOT, ".build/release/pallet")) if os.access(p, os.X_OK)), None)
+    if binary is None:
         subprocess.run(["swift", "build", "-c", "release", "--product", "pallet"], cwd=ROOT, check=True)
+        binary = os.path.join(ROOT, ".build/release/pallet")
     sizes = [int(s) for s in args.sizes.split(",")]
     out = ["# Compile scaling\n",
            f"`python3 bench/compile_scaling.py --rounds {args.rounds}` on {os.cpu_count()} CPUs, "
-           f"{platform.platform()}; release build. Each size: `pallet plan` on a fresh project with no `out/` "
+           f"{platform.platform()}; binary `{os.path.relpath(binary, ROOT)}`. Each size: `pallet plan` on a fresh project with no `out/` "
            f"(first plan), then again with `out/` present and unchanged (re-plan); median wall time of "
            f"{args.rounds} rounds, peak RSS over all runs.\n"]
     for base in args.dirs.split(","):

@@ -80,9 +80,13 @@ def ensure_venv() -> bool:
     return True
 
 
-def pallet_binary() -> Path:
-    for config in ("release", "debug"):
-        path = ROOT / ".build" / config / "pallet"
+def pallet_binary(given: str | None) -> Path:
+    """The binary under test: --pallet, else the static build `make release` ships (what `make bench`
+    builds first), else the plain release or debug build."""
+    if given:
+        return Path(given).resolve()
+    for path in (ROOT / ".build-release" / "release" / "pallet", ROOT / ".build" / "release" / "pallet",
+                 ROOT / ".build" / "debug" / "pallet"):
         if path.exists() and run([path, "apply", "--help"], check=False).returncode == 0:
             return path
     log("building pallet (release)")
@@ -460,6 +464,7 @@ def main() -> int:
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of pallet,ansible,pyinfra")
     parser.add_argument("--floor-samples", type=int, default=3, help="ssh floor samples per round")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, projects)")
+    parser.add_argument("--pallet", help="the pallet binary (default: .build-release/release/pallet, the static build)")
     args = parser.parse_args()
     tools = [t for t in args.tools.split(",") if t]
     if any(t not in TOOLS for t in tools) or args.rounds < 1:
@@ -470,7 +475,7 @@ def main() -> int:
 
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     has_matplotlib = ensure_venv()
-    binary = pallet_binary()
+    binary = pallet_binary(args.pallet)
     work = Path(tempfile.mkdtemp(prefix="pallet-bench-"))
     log(f"work folder {work}")
     key = work / "id_ed25519"

@@ -44,10 +44,25 @@ declare -A PALLET_WOULD_NOTIFY=()
 # pallet_emit TEXT...: one protocol line on fd 3, with control characters escaped.
 pallet_emit() {
   local text="$*"
-  text=${text//$'\n'/\\n}
-  text=${text//$'\r'/\\r}
-  text=${text//$'\t'/\\t}
+  if [[ $text == *[$'\n\r\t']* ]]; then
+    text=${text//$'\n'/\\n}
+    text=${text//$'\r'/\\r}
+    text=${text//$'\t'/\\t}
+  fi
   printf '::pallet %s\n' "$text" >&3
+}
+
+# pallet_split TEXT: the ':'-separated fields of TEXT (a getent or stat line) in the array
+# PALLET_FIELDS, with no process and no here-string. Empty fields are kept, except a last one:
+# read fields as ${PALLET_FIELDS[i]:-}.
+PALLET_FIELDS=()
+pallet_split() {
+  local IFS=:
+  # Globbing off until the function returns: the fields are split, never matched as patterns.
+  local -
+  set -f
+  # shellcheck disable=SC2206
+  PALLET_FIELDS=($1)
 }
 
 # pallet_log TEXT...: a message for the log (standard error).
@@ -122,7 +137,9 @@ pallet_verify_manifest() {
     pallet_fail "bundle does not match its MANIFEST (corrupted or tampered with); nothing was changed"
   fi
   local line
-  while IFS= read -r line; do PALLET_MANIFEST_SUM[${line:66}]=${line:0:64}; done <"$PALLET_BUNDLE_DIR/MANIFEST"
+  local -a lines
+  mapfile -t lines <"$PALLET_BUNDLE_DIR/MANIFEST"
+  for line in "${lines[@]}"; do PALLET_MANIFEST_SUM[${line:66}]=${line:0:64}; done
 }
 
 # pallet_end: finish the run; a completed bootstrap leaves $PALLET_STATE_DIR/bootstrapped.
@@ -179,16 +196,26 @@ pallet_when_os() {
   return 1
 }
 
-# pallet_os_families: the node's ID and ID_LIKE words from /etc/os-release.
+# pallet_os_families: the node's ID and ID_LIKE words from /etc/os-release, read once, in the
+# array PALLET_OS_FAMILIES.
+PALLET_OS_FAMILIES=()
+PALLET_OS_READ=0
 pallet_os_families() {
   local key value
+  # Globbing off until the function returns: the words are split, never matched as patterns.
+  local -
+  set -f
+  ((PALLET_OS_READ)) && return 0
+  PALLET_OS_READ=1
   [[ -r /etc/os-release ]] || return 0
   while IFS='=' read -r key value; do
     case $key in
       ID | ID_LIKE)
         value=${value#[\"\']}
         value=${value%[\"\']}
-        printf '%s\n' "$value"
+        # ID_LIKE is a space-separated list.
+        # shellcheck disable=SC2206
+        PALLET_OS_FAMILIES+=($value)
         ;;
     esac
   done </etc/os-release
@@ -257,7 +284,8 @@ pallet_guard() {
 # the families.
 pallet_os_in() {
   local family node_family
-  for node_family in $(pallet_os_families); do
+  pallet_os_families
+  for node_family in "${PALLET_OS_FAMILIES[@]}"; do
     for family in "$@"; do
       if [[ $family == "$node_family" ]]; then return 0; fi
     done
@@ -377,10 +405,16 @@ pallet_remove_file() {
   fi
 }
 
-# pallet_work_file: a new empty file in the run's private work directory.
+# pallet_work_file: a new empty file in the run's private work directory, named in
+# PALLET_WORK_FILE. The directory is the run's own (inside the 0700 bundle folder), so a counter
+# names the files and no process is started.
+PALLET_WORK_FILE=''
+PALLET_WORK_COUNT=0
 pallet_work_file() {
-  if [[ ! -d $PALLET_WORK_DIR ]]; then mkdir -m 0700 -- "$PALLET_WORK_DIR" 2>/dev/null || [[ -d $PALLET_WORK_DIR ]]; fi
-  mktemp "$PALLET_WORK_DIR/work.XXXXXX"
+  if [[ ! -d $PALLET_WORK_DIR ]]; then mkdir -m 0700 -- "$PALLET_WORK_DIR"; fi
+  PALLET_WORK_COUNT=$((PALLET_WORK_COUNT + 1))
+  PALLET_WORK_FILE=$PALLET_WORK_DIR/work.$PALLET_WORK_COUNT
+  : >"$PALLET_WORK_FILE"
 }
 
 # pallet_account_exists user|group NAME: whether the account exists (a numeric id always does).
@@ -395,19 +429,19 @@ pallet_account_exists() {
 # ("owner group mode ", each followed by a space).
 pallet_set_attributes() {
   local path=$1 owner=$2 group=$3 mode=$4 dry=${5:-}
-  local current_user current_uid current_group current_gid current_mode
-  pallet_attributes "$path"
-  IFS=: read -r _ current_user current_uid current_group current_gid current_mode <<<"$PALLET_LOOKUP"
   PALLET_ATTR_DIFF=''
-  if [[ -n $owner && $owner != "$current_user" && $owner != "$current_uid" ]]; then
+  # PALLET_FIELDS: KIND USER UID GROUP GID MODE.
+  pallet_attributes "$path"
+  pallet_split "$PALLET_LOOKUP"
+  if [[ -n $owner && $owner != "${PALLET_FIELDS[1]:-}" && $owner != "${PALLET_FIELDS[2]:-}" ]]; then
     PALLET_ATTR_DIFF+='owner '
     if [[ -z $dry ]]; then chown -h -- "$owner" "$path"; fi
   fi
-  if [[ -n $group && $group != "$current_group" && $group != "$current_gid" ]]; then
+  if [[ -n $group && $group != "${PALLET_FIELDS[3]:-}" && $group != "${PALLET_FIELDS[4]:-}" ]]; then
     PALLET_ATTR_DIFF+='group '
     if [[ -z $dry ]]; then chgrp -h -- "$group" "$path"; fi
   fi
-  if [[ -n $mode ]] && ((8#$mode != 8#$current_mode)); then
+  if [[ -n $mode ]] && ((8#$mode != 8#${PALLET_FIELDS[5]:-0})); then
     PALLET_ATTR_DIFF+='mode '
     if [[ -z $dry ]]; then chmod -- "$mode" "$path"; fi
   fi
@@ -448,29 +482,39 @@ pallet_prefetch() {
     esac
     shift 2
   done
-  local name attributes line
-  # Each reader is one process: a plain command in <(...) is exec'd directly (a "|| true"
-  # would cost a second fork), and a failing one (a missing path) only shortens its answer.
+  # Each reader is one process writing to a file in the bundle's private folder: bash reads a
+  # file in blocks, where it reads a pipe one byte at a time. A failing reader (a missing path)
+  # only shortens its answer.
+  local answer=$PALLET_BUNDLE_DIR/.facts i
+  local -a fields=()
   if ((${#paths[@]})); then
     # NAME, then KIND:USER:UID:GROUP:GID:MODE (no field holds a ':'); missing paths are simply
     # absent from the answer.
-    while IFS= read -r -d '' name && IFS= read -r -d '' attributes; do
-      PALLET_FACT_STAT[$name]=$attributes
-      case $attributes in 'regular file:'* | 'regular empty file:'*) regular+=("$name") ;; esac
-    done < <(stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" 2>/dev/null)
+    stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" >"$answer" 2>/dev/null || true
+    mapfile -t -d '' fields <"$answer"
+    for ((i = 0; i + 1 < ${#fields[@]}; i += 2)); do
+      PALLET_FACT_STAT[${fields[i]}]=${fields[i + 1]}
+      case ${fields[i + 1]} in 'regular file:'* | 'regular empty file:'*) regular+=("${fields[i]}") ;; esac
+    done
   fi
   if ((${#regular[@]})); then
     # "DIGEST  NAME" (or " *NAME"), NUL-terminated, names unescaped with -z.
-    while IFS= read -r -d '' line; do
-      PALLET_FACT_SUM[${line:66}]=${line:0:64}
-    done < <(sha256sum -z -- "${regular[@]}" 2>/dev/null)
+    sha256sum -z -- "${regular[@]}" >"$answer" 2>/dev/null || true
+    mapfile -t -d '' fields <"$answer"
+    for i in "${fields[@]}"; do PALLET_FACT_SUM[${i:66}]=${i:0:64}; done
   fi
   if ((${#users[@]})); then
-    while IFS= read -r line; do PALLET_FACT_ACCOUNT[passwd:${line%%:*}]=$line; done < <(getent passwd -- "${users[@]}")
+    getent passwd -- "${users[@]}" >"$answer" || true
+    mapfile -t fields <"$answer"
+    for i in "${fields[@]}"; do PALLET_FACT_ACCOUNT[passwd:${i%%:*}]=$i; done
   fi
   if ((${#groups[@]})); then
-    while IFS= read -r line; do PALLET_FACT_ACCOUNT[group:${line%%:*}]=$line; done < <(getent group -- "${groups[@]}")
+    getent group -- "${groups[@]}" >"$answer" || true
+    mapfile -t fields <"$answer"
+    for i in "${fields[@]}"; do PALLET_FACT_ACCOUNT[group:${i%%:*}]=$i; done
   fi
+  # Emptied, not removed (that would take a process): the folder goes when the run ends.
+  : >"$answer"
   PALLET_FACTS=1
 }
 
@@ -563,7 +607,8 @@ pallet_exec() {
     return 0
   fi
   if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
-  file=$(pallet_work_file)
+  pallet_work_file
+  file=$PALLET_WORK_FILE
   printf '%s' "$script" >"$file"
   status=0
   (
@@ -589,9 +634,34 @@ pallet_guard_env() {
   )
 }
 
+# pallet_file_in_place --path PATH --content FILE [--owner U] [--group G] [--mode M]: true when the
+# facts read before the first step show PATH as a regular file with FILE's MANIFEST digest and the
+# wanted owner, group and mode: the step has nothing to do. Any other form of the step (secret,
+# url, render, validate, backup, state) and any path whose facts were not read is left to the
+# full check.
+pallet_file_in_place() {
+  [[ $# -ge 4 && $1 == --path && $3 == --content ]] || return 1
+  local path=$2 want=${PALLET_MANIFEST_SUM[$4]:-} owner='' group='' mode=''
+  shift 4
+  while (($# >= 2)); do
+    case $1 in
+      --owner) owner=$2 ;;
+      --group) group=$2 ;;
+      --mode) mode=$2 ;;
+      *) return 1 ;;
+    esac
+    shift 2
+  done
+  (($# == 0)) && [[ -n $want && -n ${PALLET_FACT_ASKED[$path]:-} && $want == "${PALLET_FACT_SUM[$path]:-}" ]] || return 1
+  pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run
+  [[ -z $PALLET_ATTR_DIFF ]]
+}
+
 # pallet_file --path PATH [--content FILE | --content-secret ID | --url URL --sha256 HEX] [--render]
 #             [--owner USER] [--group GROUP] [--mode MODE] [--backup true] [--state present|absent]
 pallet_file() {
+  # A run that finds the file as planned decides from the facts alone.
+  if ((PALLET_FACTS)) && pallet_file_in_place "$@"; then return 0; fi
   local path='' content='' secret='' url='' sha256='' owner='' group='' mode='' state=present render=0 backup=false validate=''
   while (($#)); do
     case $1 in
@@ -626,7 +696,8 @@ pallet_file() {
     else
       # Check mode downloads too (into the run's private work directory), so it can show the
       # diff and catch a wrong checksum; it still changes nothing on the node.
-      desired=$(pallet_work_file)
+      pallet_work_file
+      desired=$PALLET_WORK_FILE
       pallet_download "$url" "$desired"
       if [[ $(sha256sum <"$desired") != "$sha256  -" ]]; then
         pallet_fail "file: $url does not have the expected sha256 $sha256 (got $(sha256sum <"$desired" | cut -d' ' -f1))"
@@ -635,14 +706,16 @@ pallet_file() {
   elif [[ -n $content ]]; then
     desired=$content
     if ((render)); then
-      desired=$(pallet_work_file)
+      pallet_work_file
+      desired=$PALLET_WORK_FILE
       pallet_render "$(pallet_read_file "$content" && printf x)" >"$desired"
       truncate -s -1 -- "$desired"
     fi
   elif [[ -e $path || -L $path ]] && [[ ! -L $path ]]; then
     desired=$path
   else
-    desired=$(pallet_work_file)
+    pallet_work_file
+    desired=$PALLET_WORK_FILE
   fi
   if [[ $backup == true ]] && ! pallet_checking; then
     pallet_backup_file "$desired" "$path"
@@ -795,7 +868,8 @@ pallet_line() {
     pallet_fail "line: '$path' does not exist or is not a regular file"
   fi
   local desired
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   # shellcheck disable=SC2016 # awk program, not a shell expansion
   PALLET_LINE=$line PALLET_MATCH=$match PALLET_STATE=$state PALLET_HAS_LINE=$has_line awk '
     BEGIN { line = ENVIRON["PALLET_LINE"]; re = ENVIRON["PALLET_MATCH"]; absent = (ENVIRON["PALLET_STATE"] == "absent")
@@ -847,22 +921,32 @@ pallet_pkg_os_label() {
   printf "'%s' (ID=%s)" "$(pallet_os_name)" "${id:-none}"
 }
 
-# pallet_pkg_installed NAME: the installed version of a package, or nothing.
-pallet_pkg_installed() {
-  local status line
+# pallet_pkg_query NAME...: the installed version of each package that is installed, in
+# PALLET_PKG_VERSIONS[NAME] (no entry for one that is not). apt answers for all names in one
+# dpkg-query run; rpm is asked once per name.
+declare -A PALLET_PKG_VERSIONS=()
+pallet_pkg_query() {
+  local name package status version line
+  PALLET_PKG_VERSIONS=()
+  (($#)) || return 0
   case $PALLET_PKG in
     apt)
-      # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
-      status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null) || return 0
+      # One line per installed instance (a package may be installed for several architectures).
       # The second letter of the status is the package's state: "i" is installed, whatever the
-      # selection (first letter: "i" install, "h" hold, ...).
-      while IFS= read -r line; do
-        if [[ ${line:1:1} == i ]]; then printf '%s' "${line:4}"; return 0; fi
-      done <<<"$status"
+      # selection (first letter: "i" install, "h" hold, ...). dpkg-query leaves out, and exits 1
+      # for, names it does not know.
+      # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
+      while IFS=$'\t' read -r package status version; do
+        if [[ ${status:1:1} == i ]]; then PALLET_PKG_VERSIONS[$package]=$version; fi
+      done < <(dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\t${Version}\n' "$@" 2>/dev/null)
       ;;
     *)
-      # rpm prints "package NAME is not installed" on stdout, with a non-zero status.
-      if status=$(rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$1" 2>/dev/null); then printf '%s' "${status%%$'\n'*}"; fi
+      for name in "$@"; do
+        # rpm prints "package NAME is not installed" on stdout, with a non-zero status.
+        if line=$(rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$name" 2>/dev/null); then
+          PALLET_PKG_VERSIONS[$name]=${line%%$'\n'*}
+        fi
+      done
       ;;
   esac
 }
@@ -928,17 +1012,18 @@ pallet_packages_apply() {
     # latest compares with the candidate version, which needs current package lists.
     pallet_apt_update
   fi
+  pallet_pkg_query "${PALLET_PKG_PRESENT[@]%%=*}" "${PALLET_PKG_LATEST[@]}" "${PALLET_PKG_ABSENT[@]%%=*}"
   for spec in "${PALLET_PKG_PRESENT[@]}"; do
     name=${spec%%=*}
     version=''
     if [[ $spec == *=* ]]; then version=${spec#*=}; fi
-    installed=$(pallet_pkg_installed "$name")
+    installed=${PALLET_PKG_VERSIONS[$name]:-}
     if [[ -z $installed ]] || { [[ -n $version ]] && ! pallet_pkg_pin_matches "$installed" "$version"; }; then
       install+=("$spec")
     fi
   done
   for name in "${PALLET_PKG_LATEST[@]}"; do
-    installed=$(pallet_pkg_installed "$name")
+    installed=${PALLET_PKG_VERSIONS[$name]:-}
     if [[ -z $installed ]]; then
       install+=("$name")
     elif pallet_pkg_upgradable "$installed" "$name"; then
@@ -947,7 +1032,7 @@ pallet_packages_apply() {
   done
   for spec in "${PALLET_PKG_ABSENT[@]}"; do
     name=${spec%%=*}
-    if [[ -n $(pallet_pkg_installed "$name") ]]; then remove+=("$name"); fi
+    if [[ -n ${PALLET_PKG_VERSIONS[$name]:-} ]]; then remove+=("$name"); fi
   done
   PALLET_PKG_PRESENT=()
   PALLET_PKG_LATEST=()
@@ -1021,7 +1106,8 @@ pallet_package_source() {
   done
   pallet_pkg_detect
   local desired
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   if [[ $PALLET_PKG == apt ]]; then
     local list="/etc/apt/sources.list.d/$name.list" keyring="" suffix=gpg
     if [[ -n $key ]] && grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$key"; then suffix=asc; fi
@@ -1119,7 +1205,8 @@ pallet_package_manager() {
   pallet_pkg_detect
   if [[ -n $proxy ]]; then
     local desired
-    desired=$(pallet_work_file)
+    pallet_work_file
+    desired=$PALLET_WORK_FILE
     if [[ $PALLET_PKG == apt ]]; then
       printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$desired"
       pallet_converge_file "$desired" /etc/apt/apt.conf.d/01pallet-proxy --mode 0644
@@ -1175,7 +1262,8 @@ pallet_group() {
     return 0
   fi
   local current_gid
-  IFS=: read -r _ _ current_gid _ <<<"$current"
+  pallet_split "$current"
+  current_gid=${PALLET_FIELDS[2]:-}
   if [[ -n $gid && $gid != "$current_gid" ]]; then
     pallet_changed
     if pallet_checking; then pallet_emit "diff group $name: gid $current_gid -> $gid"; return 0; fi
@@ -1211,8 +1299,8 @@ pallet_user() {
     fi
     return 0
   fi
-  local joined
-  joined=$(IFS=,; printf '%s' "${groups[*]}")
+  local joined=''
+  if ((${#groups[@]})); then printf -v joined '%s,' "${groups[@]}"; joined=${joined%,}; fi
   if [[ -z $current ]]; then
     pallet_changed
     if pallet_checking; then pallet_emit "diff user $name would be created"; return 0; fi
@@ -1227,14 +1315,17 @@ pallet_user() {
     return 0
   fi
   local current_uid current_gid current_home current_shell want_gid current_groups want_groups
-  IFS=: read -r _ _ current_uid current_gid _ current_home current_shell <<<"$current"
+  pallet_split "$current"
+  current_uid=${PALLET_FIELDS[2]:-} current_gid=${PALLET_FIELDS[3]:-} current_home=${PALLET_FIELDS[5]:-}
+  current_shell=${PALLET_FIELDS[6]:-}
   local -a args=() changes=()
   if [[ -n $uid && $uid != "$current_uid" ]]; then args+=(--uid "$uid"); changes+=("uid $current_uid -> $uid"); fi
   if [[ -n $group ]]; then
     want_gid=$group
     if [[ ! $group =~ ^[0-9]+$ ]]; then
       pallet_lookup group "$group"
-      IFS=: read -r _ _ want_gid _ <<<"$PALLET_LOOKUP"
+      pallet_split "$PALLET_LOOKUP"
+      want_gid=${PALLET_FIELDS[2]:-}
     fi
     if [[ $want_gid != "$current_gid" ]]; then args+=(--gid "$group"); changes+=("group $current_gid -> $group"); fi
   fi
@@ -1275,12 +1366,14 @@ pallet_authorized_key() {
     if pallet_checking; then pallet_changed; pallet_emit "diff authorized key for $user (user does not exist yet)"; return 0; fi
     pallet_fail "authorized-key: user '$user' does not exist"
   fi
-  IFS=: read -r _ _ _ gid _ home _ <<<"$entry"
+  pallet_split "$entry"
+  gid=${PALLET_FIELDS[3]:-} home=${PALLET_FIELDS[5]:-}
   local file=$home/.ssh/authorized_keys desired present=0
   local -a words
   read -r -a words <<<"$key"
   local body="${words[0]} ${words[1]}"
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   if [[ -f $file ]]; then
     # A line holds the key when two neighbouring words are exactly the key's type and material
     # (after any options such as from="..."; the comment does not matter).
@@ -1388,7 +1481,8 @@ pallet_sysctl() {
     esac
   done
   local desired file="/etc/sysctl.d/60-pallet-${name//\//.}.conf" live
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   printf '%s = %s\n' "$name" "$value" >"$desired"
   if [[ ! -d /etc/sysctl.d ]] && ! pallet_checking; then install -d -m 0755 /etc/sysctl.d; fi
   pallet_converge_file "$desired" "$file" --mode 0644
@@ -1420,7 +1514,8 @@ pallet_cron() {
     pallet_remove_file "$file"
     return 0
   fi
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   {
     printf '# Managed by pallet: cron job %s\n' "$name"
     printf 'SHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'

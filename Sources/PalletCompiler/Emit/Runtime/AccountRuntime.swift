@@ -34,7 +34,8 @@ pallet_group() {
     return 0
   fi
   local current_gid
-  IFS=: read -r _ _ current_gid _ <<<"$current"
+  pallet_split "$current"
+  current_gid=${PALLET_FIELDS[2]:-}
   if [[ -n $gid && $gid != "$current_gid" ]]; then
     pallet_changed
     if pallet_checking; then pallet_emit "diff group $name: gid $current_gid -> $gid"; return 0; fi
@@ -70,8 +71,8 @@ pallet_user() {
     fi
     return 0
   fi
-  local joined
-  joined=$(IFS=,; printf '%s' "${groups[*]}")
+  local joined=''
+  if ((${#groups[@]})); then printf -v joined '%s,' "${groups[@]}"; joined=${joined%,}; fi
   if [[ -z $current ]]; then
     pallet_changed
     if pallet_checking; then pallet_emit "diff user $name would be created"; return 0; fi
@@ -86,14 +87,17 @@ pallet_user() {
     return 0
   fi
   local current_uid current_gid current_home current_shell want_gid current_groups want_groups
-  IFS=: read -r _ _ current_uid current_gid _ current_home current_shell <<<"$current"
+  pallet_split "$current"
+  current_uid=${PALLET_FIELDS[2]:-} current_gid=${PALLET_FIELDS[3]:-} current_home=${PALLET_FIELDS[5]:-}
+  current_shell=${PALLET_FIELDS[6]:-}
   local -a args=() changes=()
   if [[ -n $uid && $uid != "$current_uid" ]]; then args+=(--uid "$uid"); changes+=("uid $current_uid -> $uid"); fi
   if [[ -n $group ]]; then
     want_gid=$group
     if [[ ! $group =~ ^[0-9]+$ ]]; then
       pallet_lookup group "$group"
-      IFS=: read -r _ _ want_gid _ <<<"$PALLET_LOOKUP"
+      pallet_split "$PALLET_LOOKUP"
+      want_gid=${PALLET_FIELDS[2]:-}
     fi
     if [[ $want_gid != "$current_gid" ]]; then args+=(--gid "$group"); changes+=("group $current_gid -> $group"); fi
   fi
@@ -134,12 +138,14 @@ pallet_authorized_key() {
     if pallet_checking; then pallet_changed; pallet_emit "diff authorized key for $user (user does not exist yet)"; return 0; fi
     pallet_fail "authorized-key: user '$user' does not exist"
   fi
-  IFS=: read -r _ _ _ gid _ home _ <<<"$entry"
+  pallet_split "$entry"
+  gid=${PALLET_FIELDS[3]:-} home=${PALLET_FIELDS[5]:-}
   local file=$home/.ssh/authorized_keys desired present=0
   local -a words
   read -r -a words <<<"$key"
   local body="${words[0]} ${words[1]}"
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   if [[ -f $file ]]; then
     # A line holds the key when two neighbouring words are exactly the key's type and material
     # (after any options such as from="..."; the comment does not matter).

@@ -48,10 +48,25 @@ declare -A PALLET_WOULD_NOTIFY=()
 # pallet_emit TEXT...: one protocol line on fd 3, with control characters escaped.
 pallet_emit() {
   local text="$*"
-  text=${text//$'\n'/\\n}
-  text=${text//$'\r'/\\r}
-  text=${text//$'\t'/\\t}
+  if [[ $text == *[$'\n\r\t']* ]]; then
+    text=${text//$'\n'/\\n}
+    text=${text//$'\r'/\\r}
+    text=${text//$'\t'/\\t}
+  fi
   printf '::pallet %s\n' "$text" >&3
+}
+
+# pallet_split TEXT: the ':'-separated fields of TEXT (a getent or stat line) in the array
+# PALLET_FIELDS, with no process and no here-string. Empty fields are kept, except a last one:
+# read fields as ${PALLET_FIELDS[i]:-}.
+PALLET_FIELDS=()
+pallet_split() {
+  local IFS=:
+  # Globbing off until the function returns: the fields are split, never matched as patterns.
+  local -
+  set -f
+  # shellcheck disable=SC2206
+  PALLET_FIELDS=($1)
 }
 
 # pallet_log TEXT...: a message for the log (standard error).
@@ -126,7 +141,9 @@ pallet_verify_manifest() {
     pallet_fail "bundle does not match its MANIFEST (corrupted or tampered with); nothing was changed"
   fi
   local line
-  while IFS= read -r line; do PALLET_MANIFEST_SUM[${line:66}]=${line:0:64}; done <"$PALLET_BUNDLE_DIR/MANIFEST"
+  local -a lines
+  mapfile -t lines <"$PALLET_BUNDLE_DIR/MANIFEST"
+  for line in "${lines[@]}"; do PALLET_MANIFEST_SUM[${line:66}]=${line:0:64}; done
 }
 
 # pallet_end: finish the run; a completed bootstrap leaves $PALLET_STATE_DIR/bootstrapped.
@@ -183,16 +200,26 @@ pallet_when_os() {
   return 1
 }
 
-# pallet_os_families: the node's ID and ID_LIKE words from /etc/os-release.
+# pallet_os_families: the node's ID and ID_LIKE words from /etc/os-release, read once, in the
+# array PALLET_OS_FAMILIES.
+PALLET_OS_FAMILIES=()
+PALLET_OS_READ=0
 pallet_os_families() {
   local key value
+  # Globbing off until the function returns: the words are split, never matched as patterns.
+  local -
+  set -f
+  ((PALLET_OS_READ)) && return 0
+  PALLET_OS_READ=1
   [[ -r /etc/os-release ]] || return 0
   while IFS='=' read -r key value; do
     case $key in
       ID | ID_LIKE)
         value=${value#[\"\']}
         value=${value%[\"\']}
-        printf '%s\n' "$value"
+        # ID_LIKE is a space-separated list.
+        # shellcheck disable=SC2206
+        PALLET_OS_FAMILIES+=($value)
         ;;
     esac
   done </etc/os-release
@@ -261,7 +288,8 @@ pallet_guard() {
 # the families.
 pallet_os_in() {
   local family node_family
-  for node_family in $(pallet_os_families); do
+  pallet_os_families
+  for node_family in "${PALLET_OS_FAMILIES[@]}"; do
     for family in "$@"; do
       if [[ $family == "$node_family" ]]; then return 0; fi
     done
@@ -381,10 +409,16 @@ pallet_remove_file() {
   fi
 }
 
-# pallet_work_file: a new empty file in the run's private work directory.
+# pallet_work_file: a new empty file in the run's private work directory, named in
+# PALLET_WORK_FILE. The directory is the run's own (inside the 0700 bundle folder), so a counter
+# names the files and no process is started.
+PALLET_WORK_FILE=''
+PALLET_WORK_COUNT=0
 pallet_work_file() {
-  if [[ ! -d $PALLET_WORK_DIR ]]; then mkdir -m 0700 -- "$PALLET_WORK_DIR" 2>/dev/null || [[ -d $PALLET_WORK_DIR ]]; fi
-  mktemp "$PALLET_WORK_DIR/work.XXXXXX"
+  if [[ ! -d $PALLET_WORK_DIR ]]; then mkdir -m 0700 -- "$PALLET_WORK_DIR"; fi
+  PALLET_WORK_COUNT=$((PALLET_WORK_COUNT + 1))
+  PALLET_WORK_FILE=$PALLET_WORK_DIR/work.$PALLET_WORK_COUNT
+  : >"$PALLET_WORK_FILE"
 }
 
 # pallet_account_exists user|group NAME: whether the account exists (a numeric id always does).
@@ -399,19 +433,19 @@ pallet_account_exists() {
 # ("owner group mode ", each followed by a space).
 pallet_set_attributes() {
   local path=$1 owner=$2 group=$3 mode=$4 dry=${5:-}
-  local current_user current_uid current_group current_gid current_mode
-  pallet_attributes "$path"
-  IFS=: read -r _ current_user current_uid current_group current_gid current_mode <<<"$PALLET_LOOKUP"
   PALLET_ATTR_DIFF=''
-  if [[ -n $owner && $owner != "$current_user" && $owner != "$current_uid" ]]; then
+  # PALLET_FIELDS: KIND USER UID GROUP GID MODE.
+  pallet_attributes "$path"
+  pallet_split "$PALLET_LOOKUP"
+  if [[ -n $owner && $owner != "${PALLET_FIELDS[1]:-}" && $owner != "${PALLET_FIELDS[2]:-}" ]]; then
     PALLET_ATTR_DIFF+='owner '
     if [[ -z $dry ]]; then chown -h -- "$owner" "$path"; fi
   fi
-  if [[ -n $group && $group != "$current_group" && $group != "$current_gid" ]]; then
+  if [[ -n $group && $group != "${PALLET_FIELDS[3]:-}" && $group != "${PALLET_FIELDS[4]:-}" ]]; then
     PALLET_ATTR_DIFF+='group '
     if [[ -z $dry ]]; then chgrp -h -- "$group" "$path"; fi
   fi
-  if [[ -n $mode ]] && ((8#$mode != 8#$current_mode)); then
+  if [[ -n $mode ]] && ((8#$mode != 8#${PALLET_FIELDS[5]:-0})); then
     PALLET_ATTR_DIFF+='mode '
     if [[ -z $dry ]]; then chmod -- "$mode" "$path"; fi
   fi

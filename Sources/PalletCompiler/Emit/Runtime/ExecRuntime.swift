@@ -56,7 +56,8 @@ pallet_exec() {
     return 0
   fi
   if ((render)); then script=$(pallet_render "$script" && printf x); script=${script%x}; fi
-  file=$(pallet_work_file)
+  pallet_work_file
+  file=$PALLET_WORK_FILE
   printf '%s' "$script" >"$file"
   status=0
   (

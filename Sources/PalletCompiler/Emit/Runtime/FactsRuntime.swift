@@ -28,29 +28,39 @@ pallet_prefetch() {
     esac
     shift 2
   done
-  local name attributes line
-  # Each reader is one process: a plain command in <(...) is exec'd directly (a "|| true"
-  # would cost a second fork), and a failing one (a missing path) only shortens its answer.
+  # Each reader is one process writing to a file in the bundle's private folder: bash reads a
+  # file in blocks, where it reads a pipe one byte at a time. A failing reader (a missing path)
+  # only shortens its answer.
+  local answer=$PALLET_BUNDLE_DIR/.facts i
+  local -a fields=()
   if ((${#paths[@]})); then
     # NAME, then KIND:USER:UID:GROUP:GID:MODE (no field holds a ':'); missing paths are simply
     # absent from the answer.
-    while IFS= read -r -d '' name && IFS= read -r -d '' attributes; do
-      PALLET_FACT_STAT[$name]=$attributes
-      case $attributes in 'regular file:'* | 'regular empty file:'*) regular+=("$name") ;; esac
-    done < <(stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" 2>/dev/null)
+    stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" >"$answer" 2>/dev/null || true
+    mapfile -t -d '' fields <"$answer"
+    for ((i = 0; i + 1 < ${#fields[@]}; i += 2)); do
+      PALLET_FACT_STAT[${fields[i]}]=${fields[i + 1]}
+      case ${fields[i + 1]} in 'regular file:'* | 'regular empty file:'*) regular+=("${fields[i]}") ;; esac
+    done
   fi
   if ((${#regular[@]})); then
     # "DIGEST  NAME" (or " *NAME"), NUL-terminated, names unescaped with -z.
-    while IFS= read -r -d '' line; do
-      PALLET_FACT_SUM[${line:66}]=${line:0:64}
-    done < <(sha256sum -z -- "${regular[@]}" 2>/dev/null)
+    sha256sum -z -- "${regular[@]}" >"$answer" 2>/dev/null || true
+    mapfile -t -d '' fields <"$answer"
+    for i in "${fields[@]}"; do PALLET_FACT_SUM[${i:66}]=${i:0:64}; done
   fi
   if ((${#users[@]})); then
-    while IFS= read -r line; do PALLET_FACT_ACCOUNT[passwd:${line%%:*}]=$line; done < <(getent passwd -- "${users[@]}")
+    getent passwd -- "${users[@]}" >"$answer" || true
+    mapfile -t fields <"$answer"
+    for i in "${fields[@]}"; do PALLET_FACT_ACCOUNT[passwd:${i%%:*}]=$i; done
   fi
   if ((${#groups[@]})); then
-    while IFS= read -r line; do PALLET_FACT_ACCOUNT[group:${line%%:*}]=$line; done < <(getent group -- "${groups[@]}")
+    getent group -- "${groups[@]}" >"$answer" || true
+    mapfile -t fields <"$answer"
+    for i in "${fields[@]}"; do PALLET_FACT_ACCOUNT[group:${i%%:*}]=$i; done
   fi
+  # Emptied, not removed (that would take a process): the folder goes when the run ends.
+  : >"$answer"
   PALLET_FACTS=1
 }
 

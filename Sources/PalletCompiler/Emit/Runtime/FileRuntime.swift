@@ -2,9 +2,34 @@
 enum FileRuntime {
     /// The bash source of this part of `lib.sh`.
     static let source = #"""
+# pallet_file_in_place --path PATH --content FILE [--owner U] [--group G] [--mode M]: true when the
+# facts read before the first step show PATH as a regular file with FILE's MANIFEST digest and the
+# wanted owner, group and mode: the step has nothing to do. Any other form of the step (secret,
+# url, render, validate, backup, state) and any path whose facts were not read is left to the
+# full check.
+pallet_file_in_place() {
+  [[ $# -ge 4 && $1 == --path && $3 == --content ]] || return 1
+  local path=$2 want=${PALLET_MANIFEST_SUM[$4]:-} owner='' group='' mode=''
+  shift 4
+  while (($# >= 2)); do
+    case $1 in
+      --owner) owner=$2 ;;
+      --group) group=$2 ;;
+      --mode) mode=$2 ;;
+      *) return 1 ;;
+    esac
+    shift 2
+  done
+  (($# == 0)) && [[ -n $want && -n ${PALLET_FACT_ASKED[$path]:-} && $want == "${PALLET_FACT_SUM[$path]:-}" ]] || return 1
+  pallet_set_attributes "$path" "$owner" "$group" "$mode" --dry-run
+  [[ -z $PALLET_ATTR_DIFF ]]
+}
+
 # pallet_file --path PATH [--content FILE | --content-secret ID | --url URL --sha256 HEX] [--render]
 #             [--owner USER] [--group GROUP] [--mode MODE] [--backup true] [--state present|absent]
 pallet_file() {
+  # A run that finds the file as planned decides from the facts alone.
+  if ((PALLET_FACTS)) && pallet_file_in_place "$@"; then return 0; fi
   local path='' content='' secret='' url='' sha256='' owner='' group='' mode='' state=present render=0 backup=false validate=''
   while (($#)); do
     case $1 in
@@ -39,7 +64,8 @@ pallet_file() {
     else
       # Check mode downloads too (into the run's private work directory), so it can show the
       # diff and catch a wrong checksum; it still changes nothing on the node.
-      desired=$(pallet_work_file)
+      pallet_work_file
+      desired=$PALLET_WORK_FILE
       pallet_download "$url" "$desired"
       if [[ $(sha256sum <"$desired") != "$sha256  -" ]]; then
         pallet_fail "file: $url does not have the expected sha256 $sha256 (got $(sha256sum <"$desired" | cut -d' ' -f1))"
@@ -48,14 +74,16 @@ pallet_file() {
   elif [[ -n $content ]]; then
     desired=$content
     if ((render)); then
-      desired=$(pallet_work_file)
+      pallet_work_file
+      desired=$PALLET_WORK_FILE
       pallet_render "$(pallet_read_file "$content" && printf x)" >"$desired"
       truncate -s -1 -- "$desired"
     fi
   elif [[ -e $path || -L $path ]] && [[ ! -L $path ]]; then
     desired=$path
   else
-    desired=$(pallet_work_file)
+    pallet_work_file
+    desired=$PALLET_WORK_FILE
   fi
   if [[ $backup == true ]] && ! pallet_checking; then
     pallet_backup_file "$desired" "$path"
@@ -208,7 +236,8 @@ pallet_line() {
     pallet_fail "line: '$path' does not exist or is not a regular file"
   fi
   local desired
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   # shellcheck disable=SC2016 # awk program, not a shell expansion
   PALLET_LINE=$line PALLET_MATCH=$match PALLET_STATE=$state PALLET_HAS_LINE=$has_line awk '
     BEGIN { line = ENVIRON["PALLET_LINE"]; re = ENVIRON["PALLET_MATCH"]; absent = (ENVIRON["PALLET_STATE"] == "absent")

@@ -37,22 +37,32 @@ pallet_pkg_os_label() {
   printf "'%s' (ID=%s)" "$(pallet_os_name)" "${id:-none}"
 }
 
-# pallet_pkg_installed NAME: the installed version of a package, or nothing.
-pallet_pkg_installed() {
-  local status line
+# pallet_pkg_query NAME...: the installed version of each package that is installed, in
+# PALLET_PKG_VERSIONS[NAME] (no entry for one that is not). apt answers for all names in one
+# dpkg-query run; rpm is asked once per name.
+declare -A PALLET_PKG_VERSIONS=()
+pallet_pkg_query() {
+  local name package status version line
+  PALLET_PKG_VERSIONS=()
+  (($#)) || return 0
   case $PALLET_PKG in
     apt)
-      # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
-      status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null) || return 0
+      # One line per installed instance (a package may be installed for several architectures).
       # The second letter of the status is the package's state: "i" is installed, whatever the
-      # selection (first letter: "i" install, "h" hold, ...).
-      while IFS= read -r line; do
-        if [[ ${line:1:1} == i ]]; then printf '%s' "${line:4}"; return 0; fi
-      done <<<"$status"
+      # selection (first letter: "i" install, "h" hold, ...). dpkg-query leaves out, and exits 1
+      # for, names it does not know.
+      # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
+      while IFS=$'\t' read -r package status version; do
+        if [[ ${status:1:1} == i ]]; then PALLET_PKG_VERSIONS[$package]=$version; fi
+      done < <(dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\t${Version}\n' "$@" 2>/dev/null)
       ;;
     *)
-      # rpm prints "package NAME is not installed" on stdout, with a non-zero status.
-      if status=$(rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$1" 2>/dev/null); then printf '%s' "${status%%$'\n'*}"; fi
+      for name in "$@"; do
+        # rpm prints "package NAME is not installed" on stdout, with a non-zero status.
+        if line=$(rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$name" 2>/dev/null); then
+          PALLET_PKG_VERSIONS[$name]=${line%%$'\n'*}
+        fi
+      done
       ;;
   esac
 }
@@ -118,17 +128,18 @@ pallet_packages_apply() {
     # latest compares with the candidate version, which needs current package lists.
     pallet_apt_update
   fi
+  pallet_pkg_query "${PALLET_PKG_PRESENT[@]%%=*}" "${PALLET_PKG_LATEST[@]}" "${PALLET_PKG_ABSENT[@]%%=*}"
   for spec in "${PALLET_PKG_PRESENT[@]}"; do
     name=${spec%%=*}
     version=''
     if [[ $spec == *=* ]]; then version=${spec#*=}; fi
-    installed=$(pallet_pkg_installed "$name")
+    installed=${PALLET_PKG_VERSIONS[$name]:-}
     if [[ -z $installed ]] || { [[ -n $version ]] && ! pallet_pkg_pin_matches "$installed" "$version"; }; then
       install+=("$spec")
     fi
   done
   for name in "${PALLET_PKG_LATEST[@]}"; do
-    installed=$(pallet_pkg_installed "$name")
+    installed=${PALLET_PKG_VERSIONS[$name]:-}
     if [[ -z $installed ]]; then
       install+=("$name")
     elif pallet_pkg_upgradable "$installed" "$name"; then
@@ -137,7 +148,7 @@ pallet_packages_apply() {
   done
   for spec in "${PALLET_PKG_ABSENT[@]}"; do
     name=${spec%%=*}
-    if [[ -n $(pallet_pkg_installed "$name") ]]; then remove+=("$name"); fi
+    if [[ -n ${PALLET_PKG_VERSIONS[$name]:-} ]]; then remove+=("$name"); fi
   done
   PALLET_PKG_PRESENT=()
   PALLET_PKG_LATEST=()
@@ -211,7 +222,8 @@ pallet_package_source() {
   done
   pallet_pkg_detect
   local desired
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   if [[ $PALLET_PKG == apt ]]; then
     local list="/etc/apt/sources.list.d/$name.list" keyring="" suffix=gpg
     if [[ -n $key ]] && grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$key"; then suffix=asc; fi
@@ -309,7 +321,8 @@ pallet_package_manager() {
   pallet_pkg_detect
   if [[ -n $proxy ]]; then
     local desired
-    desired=$(pallet_work_file)
+    pallet_work_file
+    desired=$PALLET_WORK_FILE
     if [[ $PALLET_PKG == apt ]]; then
       printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$desired"
       pallet_converge_file "$desired" /etc/apt/apt.conf.d/01pallet-proxy --mode 0644

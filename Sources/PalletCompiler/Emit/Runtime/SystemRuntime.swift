@@ -80,7 +80,8 @@ pallet_sysctl() {
     esac
   done
   local desired file="/etc/sysctl.d/60-pallet-${name//\//.}.conf" live
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   printf '%s = %s\n' "$name" "$value" >"$desired"
   if [[ ! -d /etc/sysctl.d ]] && ! pallet_checking; then install -d -m 0755 /etc/sysctl.d; fi
   pallet_converge_file "$desired" "$file" --mode 0644
@@ -112,7 +113,8 @@ pallet_cron() {
     pallet_remove_file "$file"
     return 0
   fi
-  desired=$(pallet_work_file)
+  pallet_work_file
+  desired=$PALLET_WORK_FILE
   {
     printf '# Managed by pallet: cron job %s\n' "$name"
     printf 'SHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'
