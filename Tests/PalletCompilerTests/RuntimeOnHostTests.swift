@@ -74,6 +74,55 @@ struct RuntimeOnHostTests {
         }
     }
 
+    @Test("a run that finds everything in place starts the same few processes for 8 file steps as for 40")
+    func noOpProcessCount() throws {
+        // The no-op path decides every step from facts read in bulk, so the number of processes
+        // a run starts does not grow with its steps. strace counts every fork of the run.
+        func specs(files: Int) -> String {
+            var text = """
+                groups:
+                  g:
+                    service: lab
+                    phases:
+                      configure:
+                        - directory: {path: /opt/pallet-count, mode: "0755"}
+                        - group: {name: pcount}
+                        - user: {name: pcount, group: pcount, shell: /bin/bash, home: /home/pcount}
+                        - packages: [coreutils, bash]
+
+                """
+            for index in 1...files {
+                text += "        - file: {path: /opt/pallet-count/f\(index), content: \"\(index)\\n\", mode: \"0640\", owner: pcount, group: pcount}\n"
+            }
+            return text
+        }
+        try TestHost.with(name: "count") { host in
+            var counts: [Int] = []
+            for files in [8, 40] {
+                let (tree, errors) = try compileMain(specs(files: files))
+                #expect(errors.isEmpty, "\(errors)")
+                let bundle = try archive(tree)
+                let first = try host.runBundle(bundle)
+                #expect(first.result.status == 0, "\(first.result.combined)")
+                let script = """
+                    set -e; dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT; tar -xf - -C "$dir"
+                    export PALLET_NODE_NAME=count-1
+                    strace -f -qq -e trace=clone,clone3,fork,vfork -e signal=none -o "$dir.trace" bash "$dir/run.sh"
+                    echo "forks $(grep -cE 'clone|fork' "$dir.trace")"; rm -f "$dir.trace"
+                    """
+                let run = BundleRun(result: try host.exec(["bash", "-c", script], stdin: bundle))
+                #expect(run.result.status == 0, "\(run.result.combined)")
+                #expect(run.statuses.count == 4 + files && run.statuses.allSatisfy { $0 == "ok" }, "\(run.statusLines)")
+                let line = run.result.stdout.split(separator: "\n").first { $0.hasPrefix("forks ") }
+                counts.append(Int(line?.dropFirst(6) ?? "") ?? -1)
+            }
+            // Today: flock, sha256sum (MANIFEST), stat, sha256sum, getent passwd, getent group and
+            // dpkg-query (in a process substitution).
+            #expect(counts[0] == counts[1], "forks with 8 and with 40 file steps: \(counts)")
+            #expect(counts[0] > 0 && counts[0] <= 8, "forks: \(counts)")
+        }
+    }
+
     @Test("exec, file and packages: change once, then report no change; check mode changes nothing")
     func threeActions() throws {
         let (tree, errors) = try compileMain("""
