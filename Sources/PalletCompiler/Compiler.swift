@@ -32,8 +32,11 @@ public struct Compiler {
         tree.add("lib.sh", text: RuntimeLibrary.source)
         var groups: [PlanDocument.Group] = []
         // Emitting, packing and hashing a bundle depends on nothing else: done on all processors,
-        // then added to the tree in plan order.
-        let packed = try plan.groups.flatMap(\.bundles).concurrentMap(PackedBundle.init)
+        // then added to the tree in plan order. PLAN.md is rendered meanwhile.
+        let bundles = plan.groups.flatMap(\.bundles)
+        let (markdown, packed) = try inParallel({ PlanMarkdownEmitter().emit(plan, digest: digest) }, {
+            try bundles.concurrentMap(PackedBundle.init)
+        })
         var next = packed.makeIterator()
         for group in plan.groups {
             var bundles: [PlanDocument.Bundle] = []
@@ -66,7 +69,7 @@ public struct Compiler {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         tree.add("plan.json", try encoder.encode(document) + [UInt8(ascii: "\n")])
-        tree.add("PLAN.md", text: PlanMarkdownEmitter().emit(plan, digest: digest))
+        tree.add("PLAN.md", text: markdown)
         return tree
     }
 }

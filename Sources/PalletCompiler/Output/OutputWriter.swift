@@ -59,13 +59,14 @@ public struct OutputWriter {
     /// A file whose bytes and mode equal those of the same path in `previous` (the tree being
     /// replaced) is hard-linked from there instead of written: no new inode, no data written, and
     /// its modification time shows it did not change. When linking fails (another owner, another
-    /// file system) the file is written.
+    /// file system) the file is written. Folders are made first, in order; then the files are
+    /// written on all processors, each being its own inode.
     func write(_ tree: OutputTree, into root: String, reusing previous: String? = nil) throws {
         // Plain POSIX calls: one open/write/fchmod per file and one mkdir per folder, with modes
         // set explicitly so the umask never matters.
+        let paths = tree.sortedPaths
         var folders = Set<String>()
-        for path in tree.sortedPaths {
-            guard let file = tree.files[path] else { continue }
+        for path in paths {
             var folder = ""
             for component in path.split(separator: "/").dropLast() {
                 folder += (folder.isEmpty ? "" : "/") + component
@@ -76,27 +77,34 @@ public struct OutputWriter {
                     }
                 }
             }
-            let full = root + "/" + path
-            if let previous, UnchangedFile.matches(previous + "/" + path, file), link(previous + "/" + path, full) == 0 {
-                continue
-            }
-            let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(file.mode))
-            guard fd >= 0 else { throw WriteError(description: "cannot write \(full): \(String(cString: strerror(errno)))") }
-            defer { close(fd) }
-            var written = 0
-            try file.bytes.withUnsafeBytes { buffer in
-                while written < buffer.count {
-                    let count = Glibc.write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        throw WriteError(description: "cannot write \(full): \(String(cString: strerror(errno)))")
-                    }
-                    written += count
+        }
+        _ = try paths.concurrentMap { path in
+            guard let file = tree.files[path] else { return }
+            try Self.writeFile(file, at: root + "/" + path, reusing: previous.map { $0 + "/" + path })
+        }
+    }
+
+    /// Writes one file at `full`, or hard-links `previous` when it holds the same bytes and mode.
+    static func writeFile(_ file: OutputTree.File, at full: String, reusing previous: String?) throws {
+        if let previous, UnchangedFile.matches(previous, file), link(previous, full) == 0 {
+            return
+        }
+        let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(file.mode))
+        guard fd >= 0 else { throw WriteError(description: "cannot write \(full): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var written = 0
+        try file.bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = Glibc.write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteError(description: "cannot write \(full): \(String(cString: strerror(errno)))")
                 }
+                written += count
             }
-            guard fchmod(fd, mode_t(file.mode)) == 0 else {
-                throw WriteError(description: "cannot set the mode of \(full): \(String(cString: strerror(errno)))")
-            }
+        }
+        guard fchmod(fd, mode_t(file.mode)) == 0 else {
+            throw WriteError(description: "cannot set the mode of \(full): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -113,6 +121,22 @@ public struct OutputWriter {
             throw WriteError(description: "cannot swap the new tree into \(target): \(String(cString: strerror(errno)))")
         }
         // `staging` now holds the old tree.
-        try FileManager.default.removeItem(atPath: staging)
+        try Self.removeTree(staging)
+    }
+
+    /// Removes the folder `path` and everything in it, its second-level entries (such as
+    /// `groups/<group>`) on all processors.
+    static func removeTree(_ path: String) throws {
+        let manager = FileManager.default
+        var entries: [String] = []
+        for child in try manager.contentsOfDirectory(atPath: path) {
+            let full = path + "/" + child
+            var info = stat()
+            if lstat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+                entries += try manager.contentsOfDirectory(atPath: full).map { full + "/" + $0 }
+            }
+        }
+        _ = try entries.concurrentMap { try FileManager.default.removeItem(atPath: $0) }
+        try manager.removeItem(atPath: path)
     }
 }
