@@ -110,6 +110,35 @@ def exponent(points):
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
 
 
+class JournaledExt4:
+    """A fresh ext4 file system with a journal (mkfs.ext4 defaults, as on most machines), on a
+    loop device, for one more table; None of it when not root or when mkfs/mount fail."""
+
+    def __enter__(self):
+        self.image = self.mount = None
+        if os.geteuid() != 0 or not shutil.which("mkfs.ext4"):
+            return None
+        self.image = tempfile.mktemp(prefix="pallet-scaling-", suffix=".ext4")
+        self.mount = tempfile.mkdtemp(prefix="pallet-scaling-ext4-")
+        with open(self.image, "wb") as f:
+            f.truncate(4 << 30)
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        if (subprocess.run(["mkfs.ext4", "-q", "-F", self.image], **quiet).returncode != 0
+                or subprocess.run(["mount", "-o", "loop", self.image, self.mount], **quiet).returncode != 0):
+            print("no journaled ext4 table: mkfs.ext4 or a loop mount failed", file=sys.stderr)
+            self.__exit__()
+            return None
+        return self.mount
+
+    def __exit__(self, *_):
+        if self.mount:
+            subprocess.run(["umount", self.mount], stderr=subprocess.DEVNULL)
+            os.rmdir(self.mount)
+        if self.image and os.path.exists(self.image):
+            os.remove(self.image)
+        self.image = self.mount = None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
@@ -117,6 +146,8 @@ def main():
     parser.add_argument("--pallet", help="the pallet binary (default: .build-release/release/pallet, the static build)")
     parser.add_argument("--dirs", default=",".join(d for d in [tempfile.gettempdir(), "/dev/shm"] if os.path.isdir(d)),
                         help="comma-separated folders to build the projects in (one table each)")
+    parser.add_argument("--no-journaled-ext4", dest="journaled_ext4", action="store_false",
+                        help="skip the table on a fresh journaled ext4 (made on a loop device when root)")
     args = parser.parse_args()
     binary = args.pallet or next((p for p in (os.path.join(ROOT, ".build-release/release/pallet"),
                                               os.path.join(ROOT, ".build/release/pallet")) if os.access(p, os.X_OK)), None)
@@ -131,12 +162,23 @@ def main():
            f"`rm -rf out` and `pallet plan` once per round. Medians of {args.rounds} rounds, peak RSS over all runs. "
            f"Projects are deleted only at the end of each size, so no first plan follows the script's own "
            f"deletion of thousands of files.\n"]
-    for base in args.dirs.split(","):
-        kind = filesystem(os.path.realpath(base))
+    with JournaledExt4() as ext4:
+        dirs = [(d, filesystem(os.path.realpath(d))) for d in args.dirs.split(",")]
+        if ext4 and args.journaled_ext4:
+            dirs.append((ext4, "a fresh ext4 with a journal, on a loop device"))
+        tables(binary, sizes, dirs, args.rounds, out)
+    out.append("Target: 1,000 x 50 under 2 s with linear growth.\n")
+    with open(os.path.join(ROOT, "bench", "SCALING.md"), "w") as f:
+        f.write("\n".join(out))
+
+
+def tables(binary, sizes, dirs, rounds, out):
+    """Measures every size in every (folder, description); prints, and appends one table per folder to `out`."""
+    for base, kind in dirs:
         print(f"in {base} ({kind}):", flush=True)
         rows = []
         for groups in sizes:
-            first, again, rebuilt, memory, files = measure(binary, base, groups, args.rounds)
+            first, again, rebuilt, memory, files = measure(binary, base, groups, rounds)
             rows.append((groups, first, again, rebuilt, memory, files))
             print(f"{groups:>5} groups x {ACTIONS} actions: first {first:7.3f} s  re-plan {again:7.3f} s  "
                   f"after rm -rf out {rebuilt:7.3f} s  peak {memory:7.1f} MiB  ({files} files in out/)", flush=True)
@@ -149,9 +191,6 @@ def main():
         out += [f"| {g} x {ACTIONS} | {f:.3f} | {a:.3f} | {r:.3f} | {m:.1f} | {n} |" for g, f, a, r, m, n in rows]
         out.append(f"\nGrowth exponent k (time ~ groups^k, least squares on log-log): first plan **{k_first:.2f}**, "
                    f"re-plan **{k_again:.2f}** (1.0 is linear).\n")
-    out.append("Target: 1,000 x 50 under 2 s with linear growth.\n")
-    with open(os.path.join(ROOT, "bench", "SCALING.md"), "w") as f:
-        f.write("\n".join(out))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,18 @@ public struct Resolver {
 
     /// The plan; when `diagnostics` holds errors afterwards it must not be emitted.
     public func resolve() -> Plan {
-        let groups = specs.groups.compactMap(resolveGroup)
+        // Groups resolve independently: on all processors, each with its own diagnostics, which
+        // are recorded here in group order.
+        let specs = self.specs
+        let resolved = specs.groups.concurrentMap { group -> (GroupPlan?, [Diagnostic]) in
+            let local = Diagnostics()
+            return (Resolver(specs: specs, diagnostics: local).resolveGroup(group), local.all)
+        }
+        var groups: [GroupPlan] = []
+        for (group, found) in resolved {
+            diagnostics.record(found)
+            if let group { groups.append(group) }
+        }
         reportDuplicateNodeNames(groups)
         return Plan(adminUser: specs.adminUser, groups: groups, inputs: specs.inputs)
     }

@@ -25,11 +25,26 @@ struct SpecFileDecoder {
             guard unique(name, "node-spec", specs.node(named: name.value)?.name) else { continue }
             if let spec = nodeSpecs.decode(name: name, node) { specs.nodes.append(spec) }
         }
+        var servers: [(Located<String>, YAMLNode)] = []
+        var seen: [String: Located<String>] = [:]
         for (name, node) in entries(sections["servers"], context: "server-spec") {
-            guard unique(name, "server-spec", specs.server(named: name.value)?.name) else { continue }
-            let context = "server-spec '\(name.value)'"
-            guard let fields = reader.fields(node, allowed: SpecKeys.body, context: context) else { continue }
-            specs.servers.append(ServerSpec(name: name, body: bodies.decode(fields, context: context)))
+            guard unique(name, "server-spec", specs.server(named: name.value)?.name ?? seen[name.value]) else { continue }
+            seen[name.value] = name
+            servers.append((name, node))
+        }
+        // Server-specs carry most of the actions and do not depend on each other: decoded on all
+        // processors, each with its own diagnostics, recorded here in file order.
+        let decoded = servers.concurrentMap { [files] entry -> (ServerSpec?, [Diagnostic]) in
+            let local = Diagnostics()
+            let reader = FieldReader(diagnostics: local)
+            let bodies = SpecBodyDecoder(reader: reader, actions: ActionDecoder(reader: reader, files: files))
+            let context = "server-spec '\(entry.0.value)'"
+            guard let fields = reader.fields(entry.1, allowed: SpecKeys.body, context: context) else { return (nil, local.all) }
+            return (ServerSpec(name: entry.0, body: bodies.decode(fields, context: context)), local.all)
+        }
+        for (server, found) in decoded {
+            diagnostics.record(found)
+            if let server { specs.servers.append(server) }
         }
         for (name, node) in entries(sections["crates"], context: "crate") {
             guard unique(name, "crate", specs.crates.first { $0.name.value == name.value }?.name) else { continue }

@@ -24,6 +24,17 @@ public final class Diagnostics {
         all.append(Diagnostic(.note, at: location, message))
     }
 
+    /// Records `others` in order, as if each had been reported here (a repeated error is
+    /// recorded once).
+    public func record(_ others: [Diagnostic]) {
+        for diagnostic in others {
+            switch diagnostic.severity {
+            case .error: error(diagnostic.location, diagnostic.message)
+            case .note: note(diagnostic.location, diagnostic.message)
+            }
+        }
+    }
+
     /// The diagnostics sorted by place, each note kept right after its error.
     public var sorted: [Diagnostic] {
         var groups: [[Diagnostic]] = []

@@ -2,11 +2,19 @@ import Foundation
 
 /// Reads files that specs name relative to themselves (`source`, `template`, `key-file`), and
 /// remembers them for the inputs digest.
-public final class LocalFiles {
+///
+/// Spec bodies are decoded on all processors, so the record of files read is behind a lock.
+public final class LocalFiles: @unchecked Sendable {
     /// The project root.
     let projectRoot: String
+    /// The files read so far, by project-relative path; guarded by `lock`.
+    private var cache: [String: InputFile] = [:]
+    private let lock = NSLock()
+
     /// The files read so far, by project-relative path.
-    public private(set) var read: [String: InputFile] = [:]
+    public var read: [String: InputFile] {
+        lock.withLock { cache }
+    }
 
     /// Creates a reader for the project at `projectRoot`.
     public init(projectRoot: String) {
@@ -18,7 +26,7 @@ public final class LocalFiles {
         let base = (path.location.file as NSString).deletingLastPathComponent
         let joined = path.value.hasPrefix("/") ? path.value : (base.isEmpty ? path.value : base + "/" + path.value)
         let relative = (joined as NSString).standardizingPath
-        if let cached = read[relative] { return cached }
+        if let cached = lock.withLock({ cache[relative] }) { return cached }
         let full = relative.hasPrefix("/") ? relative : (projectRoot == "." ? relative : projectRoot + "/" + relative)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
@@ -27,7 +35,7 @@ public final class LocalFiles {
             return nil
         }
         let file = InputFile(path: relative, bytes: [UInt8](data))
-        read[relative] = file
+        lock.withLock { cache[relative] = file }
         return file
     }
 }

@@ -5,14 +5,20 @@ extension Array where Element: Sendable {
     ///
     /// The result does not depend on scheduling: each element's result lands at its own index.
     /// When transforms throw, the error of the lowest index is rethrown.
-    func concurrentMap<Result: Sendable>(_ transform: @Sendable (Element) throws -> Result) throws -> [Result] {
+    /// A transform that cannot throw makes a call that cannot throw (`Failure` is `Never`).
+    package func concurrentMap<Result: Sendable, Failure: Error>(
+        _ transform: @Sendable (Element) throws(Failure) -> Result
+    ) throws(Failure) -> [Result] {
         guard count > 1 else { return try map(transform) }
-        let slots = SlotArray<Swift.Result<Result, any Error>>(count: count)
+        let slots = SlotArray<Swift.Result<Result, Failure>>(count: count)
         let source = self
         DispatchQueue.concurrentPerform(iterations: count) { index in
-            slots.store(Swift.Result { try transform(source[index]) }, at: index)
+            slots.store(Swift.Result { () throws(Failure) -> Result in try transform(source[index]) }, at: index)
         }
-        return try slots.values().map { try $0.get() }
+        var results: [Result] = []
+        results.reserveCapacity(count)
+        for slot in slots.values() { results.append(try slot.get()) }
+        return results
     }
 }
 
