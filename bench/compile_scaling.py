@@ -103,7 +103,9 @@ def measure(binary, base, groups, rounds):
 
 
 def exponent(points):
-    """Least-squares slope of log(time) over log(groups)."""
+    """Least-squares slope of log(time) over log(groups); NaN with fewer than two sizes."""
+    if len({g for g, _ in points}) < 2:
+        return float("nan")
     xs = [math.log(g) for g, _ in points]
     ys = [math.log(t) for _, t in points]
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
@@ -163,7 +165,7 @@ def main():
            f"Projects are deleted only at the end of each size, so no first plan follows the script's own "
            f"deletion of thousands of files.\n"]
     with JournaledExt4() as ext4:
-        dirs = [(d, filesystem(os.path.realpath(d))) for d in args.dirs.split(",")]
+        dirs = [(d, f"{d} ({filesystem(os.path.realpath(d))})") for d in args.dirs.split(",")]
         if ext4 and args.journaled_ext4:
             dirs.append((ext4, "a fresh ext4 with a journal, on a loop device"))
         tables(binary, sizes, dirs, args.rounds, out)
@@ -173,9 +175,9 @@ def main():
 
 
 def tables(binary, sizes, dirs, rounds, out):
-    """Measures every size in every (folder, description); prints, and appends one table per folder to `out`."""
-    for base, kind in dirs:
-        print(f"in {base} ({kind}):", flush=True)
+    """Measures every size in every (folder, heading); prints, and appends one table per folder to `out`."""
+    for base, heading in dirs:
+        print(f"in {heading}:", flush=True)
         rows = []
         for groups in sizes:
             first, again, rebuilt, memory, files = measure(binary, base, groups, rounds)
@@ -185,7 +187,7 @@ def tables(binary, sizes, dirs, rounds, out):
         k_first = exponent([(g, f) for g, f, _, _, _, _ in rows])
         k_again = exponent([(g, a) for g, _, a, _, _, _ in rows])
         print(f"growth exponent (time ~ groups^k): first plan k = {k_first:.2f}, re-plan k = {k_again:.2f}")
-        out.append(f"\n## Projects in {base} ({kind})\n")
+        out.append(f"\n## Projects in {heading}\n")
         out.append("| groups x actions | first plan (s) | re-plan (s) | plan right after `rm -rf out` (s) | peak memory (MiB) "
                    "| files in out/ |\n|---|---|---|---|---|---|")
         out += [f"| {g} x {ACTIONS} | {f:.3f} | {a:.3f} | {r:.3f} | {m:.1f} | {n} |" for g, f, a, r, m, n in rows]
