@@ -28,12 +28,15 @@ struct BundleRun {
 
 extension TestHost {
     /// Unpacks `archive` into a private temp folder on the host and runs its `run.sh` as root.
-    func runBundle(_ archive: [UInt8], environment: [String: String] = [:]) throws -> BundleRun {
+    ///
+    /// - Parameter runner: The words before `bash run.sh`, such as an `strace` invocation.
+    func runBundle(_ archive: [UInt8], environment: [String: String] = [:], runner: [String] = []) throws -> BundleRun {
         var exports = ""
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
             exports += "export \(name)=\(ShellQuoting.quote(value)); "
         }
-        let script = "set -e; dir=$(mktemp -d); trap 'rm -rf \"$dir\"' EXIT; tar -xf - -C \"$dir\"; \(exports)bash \"$dir/run.sh\""
+        let prefix = runner.map { ShellQuoting.quote($0) + " " }.joined()
+        let script = "set -e; dir=$(mktemp -d); trap 'rm -rf \"$dir\"' EXIT; tar -xf - -C \"$dir\"; \(exports)\(prefix)bash \"$dir/run.sh\""
         return BundleRun(result: try exec(["bash", "-c", script], stdin: archive))
     }
 

@@ -104,17 +104,14 @@ struct RuntimeOnHostTests {
                 let bundle = try archive(tree)
                 let first = try host.runBundle(bundle)
                 #expect(first.result.status == 0, "\(first.result.combined)")
-                let script = """
-                    set -e; dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT; tar -xf - -C "$dir"
-                    export PALLET_NODE_NAME=count-1
-                    strace -f -qq -e trace=clone,clone3,fork,vfork -e signal=none -o "$dir.trace" bash "$dir/run.sh"
-                    echo "forks $(grep -cE 'clone|fork' "$dir.trace")"; rm -f "$dir.trace"
-                    """
-                let run = BundleRun(result: try host.exec(["bash", "-c", script], stdin: bundle))
+                let trace = "/tmp/pallet-forks"
+                let run = try host.runBundle(bundle, environment: ["PALLET_NODE_NAME": "count-1"], runner: [
+                    "strace", "-f", "-qq", "-e", "trace=clone,clone3,fork,vfork", "-e", "signal=none", "-o", trace,
+                ])
                 #expect(run.result.status == 0, "\(run.result.combined)")
                 #expect(run.statuses.count == 4 + files && run.statuses.allSatisfy { $0 == "ok" }, "\(run.statusLines)")
-                let line = run.result.stdout.split(separator: "\n").first { $0.hasPrefix("forks ") }
-                counts.append(Int(line?.dropFirst(6) ?? "") ?? -1)
+                let forks = try host.exec(["grep", "-cE", "clone|fork", trace])
+                counts.append(Int(forks.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1)
             }
             // Today: flock, sha256sum (MANIFEST), stat, sha256sum, getent passwd, getent group and
             // dpkg-query (in a process substitution).

@@ -17,9 +17,8 @@ public struct Resolver {
         // Groups resolve independently: on all processors, each with its own diagnostics, which
         // are recorded here in group order.
         let specs = self.specs
-        let resolved = specs.groups.concurrentMap { group -> (GroupPlan?, [Diagnostic]) in
-            let local = Diagnostics()
-            return (Resolver(specs: specs, diagnostics: local).resolveGroup(group), local.all)
+        let resolved = specs.groups.concurrentMap { group in
+            Diagnostics.collecting { Resolver(specs: specs, diagnostics: $0).resolveGroup(group) }
         }
         var groups: [GroupPlan] = []
         for (group, found) in resolved {

@@ -34,13 +34,14 @@ struct SpecFileDecoder {
         }
         // Server-specs carry most of the actions and do not depend on each other: decoded on all
         // processors, each with its own diagnostics, recorded here in file order.
-        let decoded = servers.concurrentMap { [files] entry -> (ServerSpec?, [Diagnostic]) in
-            let local = Diagnostics()
-            let reader = FieldReader(diagnostics: local)
-            let bodies = SpecBodyDecoder(reader: reader, actions: ActionDecoder(reader: reader, files: files))
-            let context = "server-spec '\(entry.0.value)'"
-            guard let fields = reader.fields(entry.1, allowed: SpecKeys.body, context: context) else { return (nil, local.all) }
-            return (ServerSpec(name: entry.0, body: bodies.decode(fields, context: context)), local.all)
+        let decoded = servers.concurrentMap { [files] entry in
+            Diagnostics.collecting { local -> ServerSpec? in
+                let reader = FieldReader(diagnostics: local)
+                let bodies = SpecBodyDecoder(reader: reader, actions: ActionDecoder(reader: reader, files: files))
+                let context = "server-spec '\(entry.0.value)'"
+                guard let fields = reader.fields(entry.1, allowed: SpecKeys.body, context: context) else { return nil }
+                return ServerSpec(name: entry.0, body: bodies.decode(fields, context: context))
+            }
         }
         for (server, found) in decoded {
             diagnostics.record(found)

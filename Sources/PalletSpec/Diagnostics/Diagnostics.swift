@@ -24,6 +24,15 @@ public final class Diagnostics {
         all.append(Diagnostic(.note, at: location, message))
     }
 
+    /// Runs `body` with a fresh collection and returns its result with what it reported: for
+    /// work done on another thread, whose diagnostics are then recorded in order with
+    /// ``record(_:)``.
+    public static func collecting<Value>(_ body: (Diagnostics) -> Value) -> (Value, [Diagnostic]) {
+        let local = Diagnostics()
+        let value = body(local)
+        return (value, local.all)
+    }
+
     /// Records `others` in order, as if each had been reported here (a repeated error is
     /// recorded once).
     public func record(_ others: [Diagnostic]) {
