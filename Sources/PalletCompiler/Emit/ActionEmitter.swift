@@ -66,7 +66,8 @@ enum ActionEmitter {
             let delimiter = hereDocumentDelimiter(for: body)
             command.flag("<<'\(delimiter)'")
             script.lines.append(command.line)
-            script.lines.append(body.hasSuffix("\n") ? String(body.dropLast()) : body)
+            // Over bytes: `hasSuffix("\n")` and `dropLast()` see "\r\n" as one character.
+            script.lines.append(body.utf8.last == UInt8(ascii: "\n") ? String(decoding: body.utf8.dropLast(), as: UTF8.self) : body)
             script.lines.append(delimiter)
         } else {
             script.lines.append(command.line)
@@ -100,12 +101,16 @@ enum ActionEmitter {
         script.lines.append("pallet_packages_apply")
     }
 
-    /// A here-document delimiter that no line of `body` equals.
+    /// A here-document delimiter that no line of `body` equals, comparing bytes as bash does.
+    ///
+    /// Lines are split at every newline byte: splitting a Swift `String` at `"\n"` would keep
+    /// `"\r\n"` (one grapheme cluster) inside a line, so a script holding `"\r\nPALLET_SCRIPT"`
+    /// would end its here-document early and run the rest as part of `run.sh`.
     static func hereDocumentDelimiter(for body: String) -> String {
-        let lines = Set(body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        let lines = Set(body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Array($0) })
         var delimiter = "PALLET_SCRIPT"
         var counter = 1
-        while lines.contains(delimiter) {
+        while lines.contains(Array(delimiter.utf8)) {
             delimiter = "PALLET_SCRIPT_\(counter)"
             counter += 1
         }

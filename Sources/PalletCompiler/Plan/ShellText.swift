@@ -58,4 +58,17 @@ public struct ShellText: Sendable, Hashable, Codable {
     public var hasRuntimeValues: Bool {
         pieces.contains { if case .runtime = $0 { true } else { false } }
     }
+
+    /// The text with each run-time value replaced by its value in `sample`, for checks at plan
+    /// time.
+    func sampled(_ sample: [RuntimeValue: String]) -> String {
+        var text = ""
+        for piece in pieces {
+            switch piece {
+            case .literal(let part): text += part
+            case .runtime(let value): text += sample[value] ?? ""
+            }
+        }
+        return text
+    }
 }

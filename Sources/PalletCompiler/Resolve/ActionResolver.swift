@@ -6,8 +6,9 @@ struct ActionResolver {
 
     var diagnostics: Diagnostics { scope.diagnostics }
 
-    /// Resolves `action`; nil when something could not be resolved (already reported).
-    func resolve(_ action: Action) -> PlanStep? {
+    /// Resolves `action`, which comes from crate use `via` if any; nil when something could not
+    /// be resolved or a final value breaks its option's rule (already reported).
+    func resolve(_ action: Action, via: String? = nil) -> PlanStep? {
         guard let schema = action.schema else { return nil }
         var options: [(key: String, value: ResolvedValue)] = []
         var ok = true
@@ -26,6 +27,7 @@ struct ActionResolver {
         }
         let name = action.name.flatMap(scope.resolve)
         guard ok, action.name == nil || name != nil else { return nil }
+        guard FinalValueCheck(scope: scope, via: via).check(action) else { return nil }
         if action.keyword == "packages" || action.keyword == "package" {
             guard case .list(let names)? = options.first(where: { $0.key == "names" || $0.key == "name" })?.value else { return nil }
             if !names.allSatisfy({ checkPackage($0, at: action.location) }) { return nil }
@@ -37,7 +39,7 @@ struct ActionResolver {
             options: options,
             notify: action.notify.map(\.value),
             osFamilies: action.when?.osFamilies.map(\.value) ?? [],
-            via: nil
+            via: via
         )
     }
 
@@ -82,14 +84,11 @@ struct ActionResolver {
         }
     }
 
-    /// Package names must be valid once their variables are filled in, and cannot hold node values.
+    /// Package names cannot hold node values: a phase's packages are one transaction, planned
+    /// before any node is known (their final values are checked by ``FinalValueCheck``).
     func checkPackage(_ name: ShellText, at location: SourceLocation) -> Bool {
-        guard let literal = name.literalText else {
+        guard name.literalText != nil else {
             diagnostics.error(location, "a package name cannot use node values such as {{ node.name }}")
-            return false
-        }
-        guard NameRules.isValidPackage(literal) else {
-            diagnostics.error(location, "'\(literal.debugEscaped)' is not a valid package name")
             return false
         }
         return true

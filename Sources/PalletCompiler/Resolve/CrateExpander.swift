@@ -10,9 +10,7 @@ struct ScopedAction {
 
     /// The resolved step, naming the crate use it came from.
     func resolve() -> PlanStep? {
-        guard var step = resolver.resolve(action) else { return nil }
-        step.via = via
-        return step
+        resolver.resolve(action, via: via)
     }
 }
 

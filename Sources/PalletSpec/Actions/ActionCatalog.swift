@@ -73,6 +73,16 @@ public enum ActionCatalog {
             if options.has("gpgkey"), options.has("url") {
                 diagnostics.error(options.location(of: "gpgkey"), "'gpgkey' is a yum/dnf option; use 'key-file' with apt")
             }
+            for key in ["suites", "components"] {
+                guard case .list(let words)? = options[key] else { continue }
+                for word in words {
+                    guard let text = word.literalText else { continue }
+                    if text.isEmpty || !text.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "\"") }) {
+                        diagnostics.error(word.location, "'\(key)' items must be single words without spaces, quotes or control characters, "
+                            + "found '\(text.debugEscaped)'")
+                    }
+                }
+            }
         })
 
     static let packageManager = ActionSchema(

@@ -127,8 +127,8 @@ struct ActionDecoder {
             return reader.name(node, context: context).map { .text(Template.literal($0.value, at: $0.location)) }
         case .mode:
             guard let text = reader.string(node, context: context) else { return nil }
-            guard NameRules.isValidMode(text.value) else {
-                diagnostics.error(node.location, "\(context) must be an octal mode such as \"0644\" (quoted), found '\(text.value.debugEscaped)'")
+            if let problem = ValueRules.problem(with: text.value, kind: .mode, context: context) {
+                diagnostics.error(node.location, problem)
                 return nil
             }
             return .text(Template.literal(text.value, at: text.location))
@@ -165,15 +165,7 @@ struct ActionDecoder {
                 reader.string(value, context: "variable '\(name.value)'").map { Variable(name: name, value: $0) }
             })
         case .url:
-            guard let template = reader.template(node, context: context) else { return nil }
-            let text = template.source
-            let literal = template.parts.map { if case .literal(let piece) = $0 { piece } else { "" } }.joined()
-            let scheme = text.hasPrefix("http://") || text.hasPrefix("https://") || text.hasPrefix("{{")
-            guard scheme, !literal.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
-                diagnostics.error(node.location, "\(context) must be an http:// or https:// URL without spaces, found '\(text.debugEscaped)'")
-                return nil
-            }
-            return .text(template)
+            return url(node, context: context).map(OptionValue.text)
         case .sha256:
             guard let text = reader.string(node, context: context) else { return nil }
             let hex = text.value.lowercased()
@@ -194,9 +186,8 @@ struct ActionDecoder {
         var templates: [Template] = []
         for name in names {
             guard let template = Template.parse(name.value, at: name.location, diagnostics: diagnostics) else { return nil }
-            if let literal = template.literalText, !NameRules.isValidPackage(literal) {
-                diagnostics.error(name.location, "'\(literal.debugEscaped)' is not a valid package name "
-                    + "(letters, digits, '+', '-', '.', '_', optionally '=version')")
+            if let literal = template.literalText, let problem = ValueRules.problem(with: literal, kind: .packageList, context: context) {
+                diagnostics.error(name.location, problem)
                 return nil
             }
             templates.append(template)
@@ -235,9 +226,8 @@ struct ActionDecoder {
     /// Reads a template that must be an absolute path (checked now when it has no variables).
     func absolutePath(_ node: YAMLNode, context: String) -> Template? {
         guard let template = reader.template(node, context: context) else { return nil }
-        if let literal = template.literalText, !NameRules.isCleanAbsolutePath(literal) {
-            diagnostics.error(node.location, "\(context) must be an absolute path without '.', '..' or empty components, "
-                + "found '\(literal.debugEscaped)'")
+        if let literal = template.literalText, let problem = ValueRules.problem(with: literal, kind: .path, context: context) {
+            diagnostics.error(node.location, problem)
             return nil
         }
         if template.literalText == nil, case .literal(let head)? = template.parts.first, !head.hasPrefix("/") {
@@ -250,8 +240,35 @@ struct ActionDecoder {
     /// Reads a template that must be a user or group name (checked now when it has no variables).
     func account(_ node: YAMLNode, context: String) -> Template? {
         guard let template = reader.template(node, context: context) else { return nil }
-        if let literal = template.literalText, !NameRules.isValidAccount(literal) {
-            diagnostics.error(node.location, "\(context) '\(literal.debugEscaped)' is not a valid user or group name")
+        if let literal = template.literalText, let problem = ValueRules.problem(with: literal, kind: .account, context: context) {
+            diagnostics.error(node.location, problem)
+            return nil
+        }
+        return template
+    }
+
+    /// Reads a template that must be an http(s) URL: checked in full now when it has no
+    /// variables, else its literal pieces now and its final value once the variables are known.
+    func url(_ node: YAMLNode, context: String) -> Template? {
+        guard let template = reader.template(node, context: context) else { return nil }
+        if let literal = template.literalText {
+            if let problem = ValueRules.problem(with: literal, kind: .url, context: context) {
+                diagnostics.error(node.location, problem)
+                return nil
+            }
+            return template
+        }
+        var literalBytes: [UInt8] = []
+        for case .literal(let piece) in template.parts { literalBytes += piece.utf8 }
+        let scheme: Bool
+        if case .literal(let head)? = template.parts.first {
+            scheme = head.hasPrefix("http://") || head.hasPrefix("https://") || "https://".hasPrefix(head)
+        } else {
+            scheme = true
+        }
+        guard scheme, literalBytes.allSatisfy(NameRules.isURLByte) else {
+            diagnostics.error(node.location, "\(context) must be an http:// or https:// URL of URL characters only (no spaces, quotes, "
+                + "backslashes or control characters), found '\(ValueRules.shortened(template.source))'")
             return nil
         }
         return template

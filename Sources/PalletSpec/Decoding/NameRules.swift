@@ -35,11 +35,40 @@ public enum NameRules {
     }
 
     /// Whether `text` is an absolute path without NUL and without empty, `.` or `..` components.
+    ///
+    /// Components are split and compared over UTF-8 bytes, never over grapheme clusters: a `/`
+    /// followed by a combining mark is still a separator, and `..` followed by one is still `..`
+    /// to the kernel.
     public static func isCleanAbsolutePath(_ text: String) -> Bool {
-        guard text.hasPrefix("/"), !text.utf8.contains(0) else { return false }
-        if text == "/" { return true }
-        let components = text.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        return components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+        let bytes = Array(text.utf8)
+        guard bytes.first == UInt8(ascii: "/"), !bytes.contains(0) else { return false }
+        if bytes.count == 1 { return true }
+        let dot = UInt8(ascii: ".")
+        return bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy { component in
+            !component.isEmpty && !component.elementsEqual([dot]) && !component.elementsEqual([dot, dot])
+        }
+    }
+
+    /// Whether `text` is an `http://` or `https://` URL with a host, made only of the characters
+    /// RFC 3986 allows (letters, digits and `-._~:/?#[]@!$&'()*+,;=%`): no space, quote,
+    /// backslash, brace or control character can end the value early in a configuration file
+    /// such as apt's `Acquire::http::Proxy "URL";`.
+    public static func isValidURL(_ text: String) -> Bool {
+        let rest: Substring.UTF8View
+        if text.hasPrefix("https://") {
+            rest = text.utf8.dropFirst(8)
+        } else if text.hasPrefix("http://") {
+            rest = text.utf8.dropFirst(7)
+        } else {
+            return false
+        }
+        guard let first = rest.first, first != UInt8(ascii: "/") else { return false }
+        return text.utf8.allSatisfy(isURLByte)
+    }
+
+    /// Whether `byte` may appear in a URL as RFC 3986 writes one.
+    public static func isURLByte(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || "-._~:/?#[]@!$&'()*+,;=%".utf8.contains(byte)
     }
 
     /// Whether `text` is a file mode written in octal, such as `0644` or `755`.
