@@ -1,3 +1,5 @@
+import PalletSpec
+
 /// Writes `out/PLAN.md`: what will run where, for reviewers.
 public struct PlanMarkdownEmitter {
     /// Creates an emitter.
@@ -51,9 +53,44 @@ public struct PlanMarkdownEmitter {
                 for handler in bundle.handlers {
                     lines.append("- handler `\(cell(handler.name))`: \(handler.steps.count) step(s)")
                 }
+                lines += secretLines(bundle)
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The secrets a bundle sends to its nodes, each with its full source: the environment
+    /// variable, or the control host's file path exactly as written (a reviewer sees which
+    /// operator files go to nodes).
+    func secretLines(_ bundle: BundlePlan) -> [String] {
+        var seen: Set<SecretReference.Source> = []
+        var lines: [String] = []
+        for step in bundle.steps + bundle.handlers.flatMap(\.steps) {
+            for secret in step.secrets where seen.insert(secret.source).inserted {
+                switch secret.source {
+                case .environment(let name):
+                    lines.append("- secret from environment variable \(code(name)) — \(cell(secret.location.description))")
+                case .file(let path):
+                    lines.append("- secret from control-host file \(code(path)) — \(cell(secret.location.description))")
+                }
+            }
+        }
+        guard !lines.isEmpty else { return [] }
+        return ["", "Secrets read on the control host at apply time and sent to the nodes:", ""] + lines
+    }
+
+    /// `text` as a Markdown code span that shows it whole: control characters escaped, and a
+    /// fence longer than any run of backticks inside (never altered, unlike a table cell).
+    func code(_ text: String) -> String {
+        let escaped = ShellQuoting.commentText(text)
+        var longest = 0
+        var run = 0
+        for byte in escaped.utf8 {
+            run = byte == UInt8(ascii: "`") ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        return longest == 0 ? fence + escaped + fence : fence + " " + escaped + " " + fence
     }
 
     /// Text made safe for one Markdown table cell or list line.

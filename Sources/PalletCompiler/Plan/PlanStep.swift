@@ -21,4 +21,16 @@ public struct PlanStep: Sendable {
     public func option(_ key: String) -> ResolvedValue? {
         options.first { $0.key == key }?.value
     }
+
+    /// The secrets the step needs, in option order: whole values and environment values.
+    public var secrets: [SecretReference] {
+        options.flatMap { option -> [SecretReference] in
+            switch option.value {
+            case .secret(let reference): return [reference]
+            case .environment(let pairs):
+                return pairs.compactMap { if case .secret(let reference) = $0.value { reference } else { nil } }
+            default: return []
+            }
+        }
+    }
 }

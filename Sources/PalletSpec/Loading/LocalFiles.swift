@@ -22,6 +22,10 @@ public final class LocalFiles: @unchecked Sendable {
     }
 
     /// Reads `path`, relative to the folder of the spec file it was written in.
+    ///
+    /// The file must be inside the project folder once every symbolic link is resolved: its bytes
+    /// go into `out/`, which is committed, so `../../etc/shadow`, an absolute path elsewhere, or a
+    /// link in the project pointing out of it is a located error, never a file copied.
     public func load(_ path: Located<String>, diagnostics: Diagnostics) -> InputFile? {
         let base = (path.location.file as NSString).deletingLastPathComponent
         let joined = path.value.hasPrefix("/") ? path.value : (base.isEmpty ? path.value : base + "/" + path.value)
@@ -30,12 +34,35 @@ public final class LocalFiles: @unchecked Sendable {
         let full = relative.hasPrefix("/") ? relative : (projectRoot == "." ? relative : projectRoot + "/" + relative)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: full) else {
-            diagnostics.error(path.location, "cannot read '\(path.value.debugEscaped)' (looked for \(relative))")
+              let resolved = Self.realPath(full) else {
+            diagnostics.error(path.location, "cannot read '\(path.value.debugEscaped)' (looked for \(relative.debugEscaped))")
+            return nil
+        }
+        guard let root = Self.realPath(projectRoot), Self.isInside(resolved, root) else {
+            diagnostics.error(path.location, "'\(path.value.debugEscaped)' is outside the project folder (it resolves to "
+                + "\(resolved.debugEscaped)); files copied into out/ must be inside the project, symbolic links resolved")
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            diagnostics.error(path.location, "cannot read '\(path.value.debugEscaped)' (looked for \(relative.debugEscaped))")
             return nil
         }
         let file = InputFile(path: relative, bytes: [UInt8](data))
         lock.withLock { cache[relative] = file }
         return file
+    }
+
+    /// `path` with every symbolic link, `.` and `..` resolved, or nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether `path` is `root` or inside it, comparing bytes (never canonically equivalent
+    /// characters).
+    static func isInside(_ path: String, _ root: String) -> Bool {
+        let folder = root.utf8.last == UInt8(ascii: "/") ? Array(root.utf8) : Array(root.utf8) + [UInt8(ascii: "/")]
+        return path.utf8.elementsEqual(root.utf8) || path.utf8.starts(with: folder)
     }
 }

@@ -1,0 +1,92 @@
+import Foundation
+import PalletCompiler
+import PalletSpec
+import PalletTestSupport
+import Testing
+
+/// Point 7 of issue 15: files copied into `out/` come from inside the project only, and the
+/// control-host files that secrets are read from are named in full in PLAN.md.
+@Suite("Inputs from outside the project")
+struct ProjectInputTests {
+    /// Compiles `step` in group `g` in a project that also holds `outside` next to it (a sibling
+    /// folder) and `links` (project path to link target); returns the tree and errors.
+    func compileWithOutside(_ step: String, links: [String: String] = [:]) throws -> (OutputTree?, [String], String) {
+        let outside = try TemporaryProject(files: ["secret.txt": "root-only content\n"])
+        defer { outside.remove() }
+        let project = try TemporaryProject(files: ["specs/main.yaml": hostsPreamble + """
+            groups:
+              g:
+                service: lab
+                phases:
+                  configure:
+                    - \(step.replacingOccurrences(of: "OUTSIDE", with: outside.root))
+            """, "specs/inside.txt": "fine\n"])
+        defer { project.remove() }
+        for (path, target) in links {
+            try FileManager.default.createSymbolicLink(atPath: project.root + "/" + path,
+                                                       withDestinationPath: target.replacingOccurrences(of: "OUTSIDE", with: outside.root))
+        }
+        let diagnostics = Diagnostics()
+        let tree = try Compiler(projectRoot: project.root).compile(diagnostics: diagnostics)
+        let bytes = tree.map { $0.files.values.flatMap(\.bytes) } ?? []
+        return (tree, diagnostics.sorted.map(\.description), String(decoding: bytes, as: UTF8.self))
+    }
+
+    @Test("a source or template reached with '../' outside the project is a located error and nothing is compiled")
+    func dotDot() throws {
+        for key in ["source", "template"] {
+            let (tree, errors, _) = try compileWithOutside("file: {path: /etc/x, \(key): ../../../../../../../../etc/passwd}")
+            #expect(tree == nil)
+            #expect(errors.count == 1)
+            #expect(errors.first?.hasPrefix("specs/main.yaml:11:\(key == "source" ? 40 : 42): error: '../../../../../../../../etc/passwd' is outside the project folder "
+                + "(it resolves to /etc/passwd)") == true, "\(errors)")
+        }
+    }
+
+    @Test("an absolute source path outside the project is a located error")
+    func absolute() throws {
+        let (tree, errors, _) = try compileWithOutside("file: {path: /etc/x, source: OUTSIDE/secret.txt}")
+        #expect(tree == nil)
+        #expect(errors.first?.contains("is outside the project folder") == true, "\(errors)")
+    }
+
+    @Test("a symbolic link inside the project that points outside it is outside: its content never reaches out/")
+    func symlinkOut() throws {
+        let (tree, errors, all) = try compileWithOutside("file: {path: /etc/x, template: link.txt}", links: ["specs/link.txt": "OUTSIDE/secret.txt"])
+        #expect(tree == nil)
+        #expect(errors.first?.hasPrefix("specs/main.yaml:11:42: error: 'link.txt' is outside the project folder") == true, "\(errors)")
+        #expect(!all.contains("root-only content"))
+        let (dirTree, dirErrors, _) = try compileWithOutside("package-source: {name: x, url: \"http://deb.example\", key-file: keys/k.asc}",
+                                                            links: ["specs/keys": "OUTSIDE"])
+        #expect(dirTree == nil)
+        #expect(dirErrors.first?.contains("'keys/k.asc' is outside the project folder") == true || dirErrors.first?.contains("cannot read") == true,
+                "\(dirErrors)")
+    }
+
+    @Test("files inside the project, also through a link that stays inside, are read as before")
+    func inside() throws {
+        let (tree, errors, all) = try compileWithOutside("file: {path: /etc/x, source: link.txt}", links: ["specs/link.txt": "inside.txt"])
+        #expect(errors.isEmpty)
+        #expect(tree != nil)
+        #expect(all.contains("fine\n"))
+    }
+
+    @Test("PLAN.md names every secret's source in full: the control-host file path as written, and the environment variable")
+    func secretsInPlan() throws {
+        let (tree, errors) = try compileMain("""
+            groups:
+              g:
+                service: lab
+                phases:
+                  configure:
+                    - file: {path: /etc/app/token, content: {secret: {file: "/home/operator/.secrets/app token"}}}
+                    - exec: {script: "app migrate", environment: {DB: {secret: {env: DB_PASSWORD}}, K: {secret: {file: ~/keys/`odd`}}}}
+            """)
+        #expect(errors.isEmpty)
+        let plan = try #require(tree?.text("PLAN.md"))
+        #expect(plan.contains("Secrets read on the control host at apply time and sent to the nodes:"))
+        #expect(plan.contains("- secret from control-host file `/home/operator/.secrets/app token` — specs/main.yaml:11:49"), "\(plan)")
+        #expect(plan.contains("- secret from environment variable `DB_PASSWORD` — specs/main.yaml:12:59"), "\(plan)")
+        #expect(plan.contains("- secret from control-host file `` ~/keys/`odd` `` — specs/main.yaml:12:92"), "\(plan)")
+    }
+}
