@@ -33,6 +33,7 @@ BENCH_PALLET := .build-release/release/pallet
 bench: deps
 	$(SWIFT) build -c release --product pallet --static-swift-stdlib --scratch-path .build-release
 	python3 bench/compile_scaling.py --rounds 3 --pallet $(BENCH_PALLET)
+	python3 bench/value_scaling.py --rounds 3 --pallet $(BENCH_PALLET)
 	python3 bench/peers.py --rounds 5 --pallet $(BENCH_PALLET)
 
 # FUZZ_SECONDS (default 120) and FUZZ_SEED (default: the time) set the budget and the seed.

@@ -26,9 +26,10 @@ public struct BundleEmitter {
         if let prefetch = FactPrefetch(bundle.steps).command { lines.append(prefetch) }
         var payloads: [BundleFile] = []
         var secrets: [SecretReference] = []
+        var stored: [[UInt8]: String] = [:]
         for (offset, step) in bundle.steps.enumerated() {
             let index = offset + 1
-            var script = StepScript(payloadPrefix: "files/\(index)")
+            var script = StepScript(payloadPrefix: "files/\(index)", stored: stored)
             emitAction(step, into: &script)
             lines.append("")
             lines.append("# \(index)/\(bundle.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))"
@@ -39,6 +40,7 @@ public struct BundleEmitter {
             for handler in step.notify { lines.append(command("pallet_notify", handler)) }
             payloads += script.payloads
             secrets += script.secrets
+            stored = script.stored
         }
         for handler in bundle.handlers {
             lines.append("")
@@ -47,7 +49,7 @@ public struct BundleEmitter {
             lines.append(command("if pallet_handler", handler.name, String(handler.steps.count)) + "; then")
             for (offset, step) in handler.steps.enumerated() {
                 let index = offset + 1
-                var script = StepScript(payloadPrefix: "files/h-\(handler.name)-\(index)")
+                var script = StepScript(payloadPrefix: "files/h-\(handler.name)-\(index)", stored: stored)
                 emitAction(step, into: &script)
                 lines.append("  # \(index)/\(handler.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))"
                     + (step.via.map { " (\(ShellQuoting.commentText($0)))" } ?? ""))
@@ -56,6 +58,7 @@ public struct BundleEmitter {
                 lines.append("  pallet_step_end")
                 payloads += script.payloads
                 secrets += script.secrets
+                stored = script.stored
             }
             lines.append("  " + command("pallet_handler_done", handler.name))
             lines.append("fi")

@@ -14,18 +14,35 @@ public struct ShellText: Sendable, Hashable, Codable {
     public var pieces: [Piece]
 
     /// Creates text from pieces, merging neighbouring literals.
+    ///
+    /// Literals are gathered in one buffer that grows in place: joining each literal to a copy of
+    /// the one before would copy the text again for every piece (quadratic in the uses of a
+    /// variable).
     public init(_ pieces: [Piece]) {
         var merged: [Piece] = []
+        var pending = ""
         for piece in pieces {
-            if case .literal(let text) = piece, case .literal(let previous)? = merged.last {
-                merged[merged.count - 1] = .literal(previous + text)
-            } else if case .literal("") = piece {
-                continue
-            } else {
+            switch piece {
+            case .literal(let text):
+                pending += text
+            case .runtime:
+                if !pending.isEmpty { merged.append(.literal(pending)) }
+                pending = ""
                 merged.append(piece)
             }
         }
+        if !pending.isEmpty { merged.append(.literal(pending)) }
         self.pieces = merged
+    }
+
+    /// The number of UTF-8 bytes of the text, with each run-time value counted as its token.
+    public var byteCount: Int {
+        pieces.reduce(0) { total, piece in
+            switch piece {
+            case .literal(let text): return total + text.utf8.count
+            case .runtime(let value): return total + value.token.utf8.count
+            }
+        }
     }
 
     /// Literal text.

@@ -25,7 +25,7 @@ struct ActionResolver {
                 ok = false
             }
         }
-        let name = action.name.flatMap(scope.resolve)
+        let name = action.name.flatMap { scope.resolve($0) }
         guard ok, action.name == nil || name != nil else { return nil }
         guard FinalValueCheck(scope: scope, via: via).check(action) else { return nil }
         if action.keyword == "packages" || action.keyword == "package" {
@@ -48,7 +48,7 @@ struct ActionResolver {
         case .text(let template):
             return scope.resolve(template).map(ResolvedValue.text)
         case .list(let templates):
-            let texts = templates.compactMap(scope.resolve)
+            let texts = templates.compactMap { scope.resolve($0) }
             return texts.count == templates.count ? .list(texts) : nil
         case .integer(let number):
             return .integer(number.value)
@@ -64,7 +64,7 @@ struct ActionResolver {
         case .content(let source):
             switch scope.resolve(source) {
             case .secret(let reference)?: return .secret(reference)
-            case .text(let text)?: return .payload(Array(text.templateText.utf8), render: text.hasRuntimeValues)
+            case .text(let text)?: return .payload(scope.budget.intern(Array(text.templateText.utf8)), render: text.hasRuntimeValues)
             case nil: return nil
             }
         case .localFile(let file, let location):
@@ -75,10 +75,9 @@ struct ActionResolver {
             }
             let fileLocation = SourceLocation(file: file.path, line: 1, column: 1)
             guard let template = Template.parse(source, at: fileLocation, diagnostics: diagnostics) else { return nil }
-            let local = VariableScope(variables: scope.variables.merging(Dictionary(actionVars.map { ($0.name.value, $0) }) { $1 }) { $1 },
-                                      group: scope.group, diagnostics: diagnostics)
+            let local = scope.with(variables: scope.variables.merging(Dictionary(actionVars.map { ($0.name.value, $0) }) { $1 }) { $1 })
             guard let text = local.resolve(template) else { return nil }
-            return .payload(Array(text.templateText.utf8), render: text.hasRuntimeValues)
+            return .payload(scope.budget.intern(Array(text.templateText.utf8)), render: text.hasRuntimeValues)
         case .vars:
             return nil
         }

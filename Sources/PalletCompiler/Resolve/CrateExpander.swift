@@ -119,7 +119,7 @@ struct CrateExpander {
             variables[parameter.name.value] = Variable(name: parameter.name, value: Located(fallback, at: parameter.name.location))
         }
         guard ok else { return nil }
-        var scope = VariableScope(variables: variables, group: item.resolver.scope.group, diagnostics: diagnostics)
+        var scope = item.resolver.scope.with(variables: variables)
         scope.secrets = secrets
         return (crate, ActionResolver(scope: scope))
     }

@@ -37,7 +37,7 @@ struct FinalValueCheck {
                 guard let value = substituted[key], let spec = schema.option(key) else { continue }
                 var literals: [Template] = []
                 for template in Self.templates(in: value) {
-                    guard let text = scope.resolve(template)?.sampled(sample) else { return false }
+                    guard let text = scope.resolve(template, charging: false)?.sampled(sample) else { return false }
                     if let problem = ValueRules.problem(with: text, kind: spec.kind, context: "'\(key)'") {
                         problems.append((key, template.location, problem))
                     }

@@ -55,6 +55,7 @@ struct PhaseAssembler {
                                              phase: phase, handlers: &handlers)
                 return HandlerPlan(name: handler.name.value, steps: expanded.compactMap { $0.resolve() })
             }
+            _ = BundleSizeCheck(diagnostics: diagnostics).check(steps + handlerPlans.flatMap(\.steps), group: group, phase: phase)
             bundles.append(BundlePlan(group: group, phase: phase, steps: steps, handlers: handlerPlans))
         }
         return bundles

@@ -10,9 +10,16 @@ struct VariableScope {
     let diagnostics: Diagnostics
     /// Crate parameters that hold secrets.
     var secrets: [String: SecretReference] = [:]
+    /// The bytes the group's values have expanded to so far, shared by the group's scopes.
+    var budget = ExpansionBudget()
 
-    /// Resolves `template`, reporting undefined variables; nil when any is undefined.
-    func resolve(_ template: Template) -> ShellText? {
+    /// Resolves `template`, reporting undefined variables and a value past
+    /// ``Limits/valueBytes``; nil then.
+    ///
+    /// - Parameter charging: Whether the value counts against the group's
+    ///   ``Limits/expandedBytes`` (false only when a value already resolved is resolved again).
+    func resolve(_ template: Template, charging: Bool = true) -> ShellText? {
+        guard checkSize(template, charging: charging) else { return nil }
         var pieces: [ShellText.Piece] = []
         var ok = true
         for part in template.parts {
@@ -41,9 +48,51 @@ struct VariableScope {
         return ok ? ShellText(pieces) : nil
     }
 
+    /// Whether `template`'s value stays within ``Limits/valueBytes`` once filled in, counted
+    /// before any text is built; reports it at the template when not.
+    func checkSize(_ template: Template, charging: Bool) -> Bool {
+        if template.parts.count < 2, case .literal? = template.parts.first { return true }
+        if template.parts.isEmpty { return true }
+        var total = 0
+        var uses: [String: Int] = [:]
+        for part in template.parts {
+            switch part {
+            case .literal(let text): total += text.utf8.count
+            case .variable(let name):
+                if let variable = variables[name] {
+                    total += variable.value.value.utf8.count
+                    uses[name, default: 0] += 1
+                } else {
+                    total += name == "group" ? group.utf8.count : name.utf8.count + 6
+                }
+            }
+        }
+        if total <= Limits.valueBytes {
+            guard charging else { return true }
+            return budget.charge(total, at: template.location, group: group, diagnostics: diagnostics)
+        }
+        let biggest = uses.max { lhs, rhs in
+            (variables[lhs.key]?.value.value.utf8.count ?? 0) * lhs.value < (variables[rhs.key]?.value.value.utf8.count ?? 0) * rhs.value
+        }
+        let detail = biggest.flatMap { name, count in variables[name].map { variable in
+            "; variable '\(name)' (\(Limits.describe(variable.value.value.utf8.count)), defined at \(variable.value.location)) is used \(count) time(s)"
+        } } ?? ""
+        diagnostics.error(template.location, "this value expands to \(Limits.describe(total)), over the limit of "
+            + "\(Limits.describe(Limits.valueBytes)) per value (docs/limits.md)\(detail)")
+        return false
+    }
+
+    /// The same scope with `variables` in place of its own, sharing its budget.
+    func with(variables: [String: Variable]) -> VariableScope {
+        var scope = VariableScope(variables: variables, group: group, diagnostics: diagnostics)
+        scope.secrets = secrets
+        scope.budget = budget
+        return scope
+    }
+
     /// Resolves an optional template; nil stays nil, an error is reported and gives nil too.
     func resolve(optional template: Template?) -> ShellText? {
-        template.flatMap(resolve)
+        template.flatMap { resolve($0) }
     }
 
     /// Resolves a value source.

@@ -105,6 +105,8 @@ private struct Builder {
     var root: YAMLNode?
     var documents = 0
     var nodeCount = 0
+    /// The scalar bytes aliases have added so far.
+    var aliasBytes = 0
     var failure: (SourceLocation, String)?
 
     init(file: String) {
@@ -158,9 +160,15 @@ private struct Builder {
                 return
             }
             let size = Self.size(of: target)
-            nodeCount += size
+            nodeCount += size.nodes
+            aliasBytes += size.bytes
             if nodeCount > YAMLLoader.nodeLimit {
                 fail((here, "aliases expand this file beyond \(YAMLLoader.nodeLimit) nodes"))
+                return
+            }
+            if aliasBytes > Limits.aliasBytes {
+                fail((here, "aliases add \(Limits.describe(aliasBytes)) of text to this file here, over the limit of "
+                    + "\(Limits.describe(Limits.aliasBytes)) per file (docs/limits.md)"))
                 return
             }
             add(target, anchor: nil)
@@ -169,11 +177,17 @@ private struct Builder {
         }
     }
 
-    static func size(of node: YAMLNode) -> Int {
+    /// The nodes of `node` and the bytes of its scalars, which an alias to it adds again.
+    static func size(of node: YAMLNode) -> (nodes: Int, bytes: Int) {
         switch node.content {
-        case .scalar: return 1
-        case .sequence(let items): return items.reduce(1) { $0 + size(of: $1) }
-        case .mapping(let pairs): return pairs.reduce(1) { $0 + size(of: $1.key) + size(of: $1.value) }
+        case .scalar(let text, _): return (1, text.utf8.count)
+        case .sequence(let items):
+            return items.reduce((1, 0)) { total, item in let size = size(of: item); return (total.0 + size.nodes, total.1 + size.bytes) }
+        case .mapping(let pairs):
+            return pairs.reduce((1, 0)) { total, pair in
+                let (key, value) = (size(of: pair.key), size(of: pair.value))
+                return (total.0 + key.nodes + value.nodes, total.1 + key.bytes + value.bytes)
+            }
         }
     }
 

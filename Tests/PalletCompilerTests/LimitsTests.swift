@@ -1,0 +1,83 @@
+import Foundation
+import PalletCompiler
+import PalletSpec
+import PalletTestSupport
+import Testing
+
+/// Point 10 of issue 15: the compiler's work and output grow linearly with the specs, and each
+/// documented limit is a located error.
+@Suite("Compiler limits and linear output")
+struct LimitsTests {
+    /// `bytes` of printable text with newlines, as a YAML double-quoted scalar body.
+    static func big(_ bytes: Int) -> String {
+        let line = String(repeating: "x", count: 63) + "\\n"
+        return String(repeating: line, count: bytes / 64)
+    }
+
+    /// A group `g` with `vars: {big: <bytes>}` and `steps` configure actions.
+    func compileBig(_ bytes: Int, steps: [String]) throws -> (OutputTree?, [String]) {
+        try compileMain("groups:\n  g:\n    service: lab\n    vars: {big: \"\(Self.big(bytes))\"}\n    phases:\n      configure:\n"
+            + steps.map { "        - " + $0 + "\n" }.joined())
+    }
+
+    @Test("300 steps using one 100 KB variable as content: one payload file, out/ grows by the variable once, not 300 times")
+    func identicalPayloadsOnce() throws {
+        let (tree, errors) = try compileBig(100 * 1024, steps: (0..<300).map { "file: {path: /srv/f\($0), content: \"{{ big }}\"}" })
+        #expect(errors.isEmpty)
+        let files = try #require(tree?.files)
+        let payloads = files.keys.filter { $0.hasPrefix("groups/g/configure/files/") }
+        #expect(payloads == ["groups/g/configure/files/1-f0"])
+        let total = files.values.reduce(0) { $0 + $1.bytes.count }
+        #expect(total < 600 * 1024, "out/ holds \(total) bytes for 100 KB of content used 300 times")
+        let run = try #require(tree?.text("groups/g/configure/run.sh"))
+        #expect(run.components(separatedBy: "--content 'files/1-f0'").count == 301, "every step names the one stored file")
+        let archive = try #require(files["groups/g/configure.tar"]).bytes
+        #expect(try TarArchive.read(archive).filter { $0.path.hasPrefix("files/") }.map(\.path) == ["files/1-f0"])
+    }
+
+    @Test("a value past 16 MiB once filled in is an error at the value, naming the variable")
+    func valueLimit() throws {
+        let (tree, errors) = try compileBig(1024 * 1024, steps: ["file: {path: /srv/x, content: \"" + String(repeating: "{{ big }}", count: 17) + "\"}"])
+        #expect(tree == nil)
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("specs/main.yaml:12:41: error: this value expands to 17.0 MiB, over the limit of 16.0 MiB per value "
+            + "(docs/limits.md); variable 'big' (1.0 MiB, defined at specs/main.yaml:9:17) is used 17 time(s)") == true, "\(errors)")
+    }
+
+    @Test("a bundle past 64 MiB of distinct payloads is an error at the step that passes it")
+    func bundleLimit() throws {
+        let (tree, errors) = try compileBig(1024 * 1024, steps: (0..<70).map { "file: {path: /srv/f\($0), content: \"{{ big }} #\($0)\"}" })
+        #expect(tree == nil)
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("specs/main.yaml:75:11: error: bundle g/configure grows to 64.0 MiB with this step, "
+            + "over the limit of 64.0 MiB of values and distinct payload files per bundle (docs/limits.md)") == true, "\(errors)")
+    }
+
+    @Test("a group whose values expand past 256 MiB in all, each use counted, is an error at the value that passes it")
+    func expandedLimit() throws {
+        let (tree, errors) = try compileBig(8 * 1024 * 1024, steps: (0..<40).map { "file: {path: /srv/f\($0), content: \"{{ big }}\"}" })
+        #expect(tree == nil)
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("specs/main.yaml:44:43: error: the values of group 'g' expand to more than 256.0 MiB in all with this one") == true,
+                "\(errors)")
+    }
+
+    @Test("YAML aliases adding more than 16 MiB of text to a file are an error at the alias")
+    func aliasBytes() throws {
+        let (tree, errors) = try compileMain("servers:\n  s:\n    vars:\n      a: &big \"\(Self.big(1024 * 1024))\"\n"
+            + (0..<17).map { "      b\($0): *big\n" }.joined())
+        #expect(tree == nil)
+        #expect(errors == ["specs/main.yaml:26:12: error: aliases add 17.0 MiB of text to this file here, over the limit of 16.0 MiB per file (docs/limits.md)"])
+    }
+
+    @Test("docs/limits.md states the limits the compiler enforces")
+    func documented() throws {
+        let text = try String(contentsOfFile: RepositoryPaths.root + "/docs/limits.md", encoding: .utf8)
+        for (name, bytes) in [("bytes per value", Limits.valueBytes), ("expanded bytes per group", Limits.expandedBytes),
+                              ("bytes per bundle", Limits.bundleBytes), ("alias bytes per spec file", Limits.aliasBytes)] {
+            #expect(text.contains("| \(name) | \(bytes / (1024 * 1024)) MiB |"), "docs/limits.md: \(name)")
+        }
+        #expect(text.contains("| alias nodes per spec file | 1,000,000 |") && YAMLLoader.nodeLimit == 1_000_000)
+        #expect(text.contains("| nesting per spec file | \(YAMLLoader.depthLimit) |"))
+    }
+}
