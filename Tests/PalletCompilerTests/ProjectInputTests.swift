@@ -71,6 +71,30 @@ struct ProjectInputTests {
         #expect(all.contains("fine\n"))
     }
 
+    @Test("hardware files matched outside the project, by '../' or through a symbolic link, are a located error")
+    func hardwareFilesOutside() throws {
+        let outside = try TemporaryProject(files: ["hw/huge.yaml": "huge: {memory: 16384, cpus: 8}\n"])
+        defer { outside.remove() }
+        let sibling = (outside.root as NSString).lastPathComponent
+        for pattern in ["../../\(sibling)/hw/*.yaml", "linked/*.yaml"] {
+            let project = try TemporaryProject(files: ["specs/main.yaml": """
+                services:
+                  vbox:
+                    provider: virtualbox
+                    images: {deb12: {disk: /d12.vdi, os-family: debian, os-version: "12"}}
+                    hardware-files: ["\(pattern)"]
+                """])
+            defer { project.remove() }
+            try FileManager.default.createSymbolicLink(atPath: project.root + "/specs/linked", withDestinationPath: outside.root + "/hw")
+            let diagnostics = Diagnostics()
+            _ = SpecLoader(projectRoot: project.root).load(diagnostics: diagnostics)
+            let errors = diagnostics.sorted.map(\.description)
+            #expect(errors.count == 1)
+            #expect(errors.first?.hasPrefix("specs/main.yaml:5:22: error: hardware file '") == true, "\(errors)")
+            #expect(errors.first?.contains("is outside the project folder") == true, "\(errors)")
+        }
+    }
+
     @Test("PLAN.md names every secret's source in full: the control-host file path as written, and the environment variable")
     func secretsInPlan() throws {
         let (tree, errors) = try compileMain("""

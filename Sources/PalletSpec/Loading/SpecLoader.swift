@@ -88,6 +88,12 @@ public struct SpecLoader {
                     reader.diagnostics.error(pattern.location, "no hardware file matches '\(pattern.value.debugEscaped)'")
                 }
                 for file in matches {
+                    guard let resolved = LocalFiles.realPath(join(projectRoot, file)), let root = LocalFiles.realPath(projectRoot),
+                          LocalFiles.isInside(resolved, root) else {
+                        reader.diagnostics.error(pattern.location, "hardware file '\(file.debugEscaped)' is outside the project folder "
+                            + "(symbolic links resolved); spec inputs must be inside the project")
+                        continue
+                    }
                     guard let bytes = read(file, diagnostics: reader.diagnostics) else { continue }
                     if !specs.inputs.contains(where: { $0.path == file }) {
                         specs.inputs.append(InputFile(path: file, bytes: bytes))
