@@ -31,9 +31,15 @@ public struct LoadedPlan: Sendable {
         self.outDirectory = outDirectory
     }
 
-    /// The bytes of a bundle archive, checked against the SHA-256 that plan.json records.
+    /// The bytes of a bundle archive, checked against the SHA-256 that plan.json records and
+    /// against the reviewed files of `out/` (see ``ReviewedBundle``): what runs is what was reviewed.
     public func archive(_ bundle: PlanDocument.Bundle) throws -> [UInt8] {
         let path = outDirectory + "/" + bundle.archive
+        guard let group = document.groups.first(where: { group in
+            group.bundles.contains { $0.archive == bundle.archive && $0.phase == bundle.phase }
+        }) else {
+            throw ReadError(description: "\(path) is not a bundle of plan.json")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReadError(description: "\(path) is missing")
         }
@@ -41,6 +47,20 @@ public struct LoadedPlan: Sendable {
         guard SHA256.hexDigest(bytes) == bundle.sha256 else {
             throw ReadError(description: "\(path) does not match the checksum in plan.json (edited by hand?); run 'pallet plan'")
         }
+        let entries: [TarEntry]
+        do {
+            entries = try TarArchive.read(bytes)
+        } catch {
+            throw ReadError(description: "\(path) is not a bundle pallet can read: \(error)")
+        }
+        try ReviewedBundle.check(entries, bundle: bundle, group: group.name, outDirectory: outDirectory)
         return bytes
+    }
+
+    /// Checks every bundle of the plan as ``archive(_:)`` does, before anything runs.
+    public func checkBundles() throws {
+        for group in document.groups {
+            for bundle in group.bundles { _ = try archive(bundle) }
+        }
     }
 }
