@@ -19,11 +19,12 @@ struct RunCommandSupport {
         var inventory: Inventory
         do {
             // The signature first: nothing of an out/ it does not cover is even parsed.
+            var signed: PlanSignature.Verified?
             if let allowedSigners = requireSignature {
-                let signer = try PlanSignature.verify(directory: outDirectory, allowedSigners: allowedSigners)
-                printError("pallet: \(outDirectory)/ is signed by \(signer)")
+                signed = try PlanSignature.verify(directory: outDirectory, allowedSigners: allowedSigners)
+                printError("pallet: \(outDirectory)/ is signed by \(signed?.principal ?? "")")
             }
-            plan = try LoadedPlan(outDirectory: outDirectory)
+            plan = try LoadedPlan(outDirectory: outDirectory, signedDigests: signed?.digests)
             try plan.checkBundles()
             if let problem = StalePlanCheck.problem(projectRoot: project, outDirectory: outDirectory), !allowStale {
                 printError("pallet: error: refusing a stale plan: \(problem) (or pass --allow-stale)")

@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletExecutor
 import PalletTestSupport
 import Testing
 
@@ -181,6 +182,29 @@ struct ReviewedPlanTests {
             #expect(good.stderr.contains("out/ is signed by reviewer@example.org"), "\(good.stderr)")
             #expect(cluster["db1"]?.upperFile("/etc/x") == Array("reviewed\n".utf8))
         }
+    }
+
+    @Test("files swapped after the signature was checked (tar and its digest in plan.json) are refused as apply reads them")
+    func swappedAfterVerificationRefused() throws {
+        let project = try TemporaryProject(files: ["specs/a.yaml": SecretDeliveryTests.oneHost(configure: #"{file: {path: /etc/x, content: "reviewed\n"}}"#)])
+        defer { project.remove() }
+        let folder = project.root + "/keys"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let reviewer = try Self.signingKey("reviewer", in: folder)
+        try reviewer.allowed.write(toFile: folder + "/allowed_signers", atomically: true, encoding: .utf8)
+        let signed = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--sign", reviewer.key], directory: project.root)
+        #expect(signed.status == 0, "\(signed.combined)")
+        let out = project.root + "/out"
+        let verified = try PlanSignature.verify(directory: out, allowedSigners: folder + "/allowed_signers")
+        #expect(verified.principal == "reviewer@example.org")
+        let plan = try LoadedPlan(outDirectory: out, signedDigests: verified.digests)
+        try plan.checkBundles()
+        // Now an attacker swaps the tar and reseals its digest in plan.json.
+        try Self.patch(out + "/groups/g/configure.tar", "reviewed", "tampered")
+        try Self.resealDigest(out: out, archive: "groups/g/configure.tar")
+        #expect(throws: LoadedPlan.ReadError.self) { try LoadedPlan(outDirectory: out, signedDigests: verified.digests) }
+        let bundle = try #require(plan.document.groups.first?.bundles.first)
+        #expect(throws: LoadedPlan.ReadError.self) { try plan.archive(bundle) }
     }
 
     @Test("planning again without --sign removes the signature: a signature never outlives the files it covers")

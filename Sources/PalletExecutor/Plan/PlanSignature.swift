@@ -68,12 +68,20 @@ public enum PlanSignature {
         return signed
     }
 
-    /// Checks that `directory` is exactly what a key of `allowedSigners` signed; returns the
-    /// signer's principal.
+    /// What a good signature vouches for.
+    public struct Verified: Sendable {
+        /// The signer's principal, as `allowed_signers` names it.
+        public var principal: String
+        /// The signed SHA-256 of every file of `out/`, by path relative to it: ``LoadedPlan``
+        /// checks the bytes it reads later against them, so a file swapped after the check is refused.
+        public var digests: [String: String]
+    }
+
+    /// Checks that `directory` is exactly what a key of `allowedSigners` signed.
     ///
     /// - Throws: ``SignatureError`` naming what is wrong: no signature, a file added, removed or
     ///   changed since signing, or a signature by a key `allowedSigners` does not list.
-    public static func verify(directory: String, allowedSigners: String) throws -> String {
+    public static func verify(directory: String, allowedSigners: String) throws -> Verified {
         let listingPath = directory + "/" + listingFile
         let signaturePath = directory + "/" + signatureFile
         guard let signed = FileManager.default.contents(atPath: listingPath),
@@ -99,21 +107,23 @@ public enum PlanSignature {
             throw SignatureError(description: "\(signaturePath) does not verify against \(allowedSigners): "
                 + verified.error.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return principal
+        return Verified(principal: principal, digests: digests(actual))
+    }
+
+    /// The digests of a listing, by path.
+    static func digests(_ listing: [UInt8]) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in String(decoding: listing, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            if parts.count == 3 { result[String(parts[2])] = String(parts[0]) }
+        }
+        return result
     }
 
     /// The paths that differ between a signed listing and the one of the files now.
     static func differences(signed: [UInt8], actual: [UInt8]) -> [String] {
-        func entries(_ bytes: [UInt8]) -> [String: Substring] {
-            var result: [String: Substring] = [:]
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-                let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-                if parts.count == 3 { result[String(parts[2])] = parts[0] }
-            }
-            return result
-        }
-        let before = entries(signed)
-        let now = entries(actual)
+        let before = digests(signed)
+        let now = digests(actual)
         var result: [String] = []
         for path in Set(before.keys).union(now.keys).sorted() {
             switch (before[path], now[path]) {
@@ -162,9 +172,24 @@ public enum PlanSignature {
                 try? writer.close()
             }
         }
+        // Standard error is read on its own thread, so neither pipe can fill up and block ssh-keygen.
+        let errorReader = error.fileHandleForReading
+        let errorBox = ErrorBox()
+        let reading = Thread {
+            errorBox.data = errorReader.readDataToEndOfFile()
+            errorBox.done.signal()
+        }
+        reading.start()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        errorBox.done.wait()
+        let errorData = errorBox.data
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
     }
+}
+
+/// What the standard-error reader thread of ``PlanSignature`` collected; read only after `done`.
+private final class ErrorBox: @unchecked Sendable {
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
 }
