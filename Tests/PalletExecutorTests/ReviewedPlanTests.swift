@@ -94,6 +94,36 @@ struct ReviewedPlanTests {
         }
     }
 
+    @Test("plan.json edited to send a secret to a bundle whose run.sh never uses it is refused; the secret goes nowhere")
+    func secretAddedToPlanRefused() throws {
+        try TestHostCluster.with(names: ["db1"]) { cluster in
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
+                  db:
+                    service: lab
+                    phases:
+                      configure:
+                        - file: {path: /etc/token, content: {secret: {env: APP_TOKEN}}, mode: "0600"}
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            try FileManager.default.removeItem(atPath: setup.project.root + "/specs")
+            let planPath = setup.project.root + "/out/plan.json"
+            let plan = try String(contentsOfFile: planPath, encoding: .utf8)
+            let edited = plan.replacingOccurrences(of: "\"id\" : \"env-APP_TOKEN\"\n", with: "\"id\" : \"env-APP_TOKEN\"\n            },\n            {\n"
+                + "              \"env\" : \"ROOT_KEY\",\n              \"id\" : \"env-ROOT_KEY\"\n")
+            #expect(edited != plan)
+            try edited.write(toFile: planPath, atomically: true, encoding: .utf8)
+            let run = try setup.pallet(["apply"], environment: ["APP_TOKEN": "t", "ROOT_KEY": "the-root-key"])
+            #expect(run.status == 1, "\(run.combined)")
+            #expect(run.stderr.contains("plan.json lists secret {env: ROOT_KEY} for groups/db/configure.tar, whose run.sh never uses it"),
+                    "\(run.stderr)")
+            #expect(cluster["db1"]?.upperFile("/etc/token") == nil, "nothing ran")
+            try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
+            let good = try setup.pallet(["apply"], environment: ["APP_TOKEN": "t"])
+            #expect(good.status == 0, "\(good.combined)")
+        }
+    }
+
     @Test("with specs/ present, apply compiles them and refuses an out/ that differs in any file (PLAN.md too); --allow-stale runs it")
     func staleOutRefused() throws {
         try Self.planned { cluster, setup in

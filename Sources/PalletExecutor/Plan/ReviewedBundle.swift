@@ -27,6 +27,7 @@ enum ReviewedBundle {
         guard let library = FileManager.default.contents(atPath: outDirectory + "/lib.sh") else {
             throw LoadedPlan.ReadError(description: "\(outDirectory)/lib.sh is missing")
         }
+        try checkSecretsUsed(bundle, runScript: runScript, archive: archive)
         let payloads = reviewed.filter { $0.path != "run.sh" }.map { BundleFile(path: $0.path, bytes: $0.bytes) }
         let expected = BundlePacker().entries(runScript: runScript, library: [UInt8](library), payloads: payloads)
         let problems = differences(entries, expected: expected)
@@ -47,6 +48,16 @@ enum ReviewedBundle {
                 throw LoadedPlan.ReadError(description: "plan.json lists a secret of \(archive) whose id \(secret.id.debugDescription) "
                     + "does not match its source; run 'pallet plan'")
             }
+        }
+    }
+
+    /// Each secret plan.json lists for the bundle is one its reviewed `run.sh` names: an edited
+    /// plan.json cannot send a secret to the nodes of a group that never uses it.
+    static func checkSecretsUsed(_ bundle: PlanDocument.Bundle, runScript: [UInt8], archive: String) throws {
+        let script = String(decoding: runScript, as: UTF8.self)
+        for secret in bundle.secrets where !script.contains(ShellQuoting.quote(secret.id)) {
+            throw LoadedPlan.ReadError(description: "plan.json lists secret \(SecretResolver.name(of: secret)) for \(archive), "
+                + "whose run.sh never uses it; run 'pallet plan'")
         }
     }
 
