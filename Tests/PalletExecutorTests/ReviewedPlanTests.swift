@@ -39,10 +39,10 @@ struct ReviewedPlanTests {
         try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
     }
 
-    /// Brings up host db1, plans ``groups`` on it, and runs `body` with the cluster and the project.
-    static func planned(_ body: (TestHostCluster, ClusterProject) throws -> Void) throws {
+    /// Brings up host db1 of group db, plans `groups` for it, and runs `body` with the cluster and the project.
+    static func planned(groups: String = Self.groups, _ body: (TestHostCluster, ClusterProject) throws -> Void) throws {
         try TestHostCluster.with(names: ["db1"]) { cluster in
-            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: Self.groups)
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: groups)
             defer { setup.project.remove() }
             #expect(try setup.pallet(["plan"]).status == 0)
             try body(cluster, setup)
@@ -96,16 +96,8 @@ struct ReviewedPlanTests {
 
     @Test("plan.json edited to send a secret to a bundle whose run.sh never uses it is refused; the secret goes nowhere")
     func secretAddedToPlanRefused() throws {
-        try TestHostCluster.with(names: ["db1"]) { cluster in
-            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
-                  db:
-                    service: lab
-                    phases:
-                      configure:
-                        - file: {path: /etc/token, content: {secret: {env: APP_TOKEN}}, mode: "0600"}
-                """)
-            defer { setup.project.remove() }
-            #expect(try setup.pallet(["plan"]).status == 0)
+        let groups = "  db: {service: lab, phases: {configure: [{file: {path: /etc/token, content: {secret: {env: APP_TOKEN}}, mode: \"0600\"}}]}}\n"
+        try Self.planned(groups: groups) { cluster, setup in
             try FileManager.default.removeItem(atPath: setup.project.root + "/specs")
             let planPath = setup.project.root + "/out/plan.json"
             let plan = try String(contentsOfFile: planPath, encoding: .utf8)
