@@ -7,8 +7,12 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Run out/'s bundles on the nodes: bootstrap where never done, then configure.",
         discussion: """
-            Reads only out/, the admin user's key and the secrets: specs/ need not be present. When specs/ is \
-            present and differs from what out/ was compiled from, the plan is refused as stale.
+            Reads only out/, the admin user's key and the secrets: specs/ need not be present. What runs is what \
+            was reviewed: every bundle tar must hold exactly the files of out/ beside it (run.sh, files/, lib.sh, \
+            MANIFEST) and match its SHA-256 in plan.json, or nothing runs. When specs/ is present, pallet compiles \
+            it and refuses to run unless out/ is exactly the result (as 'pallet plan --check'; --allow-stale skips this). \
+            With --require-signature ALLOWED_SIGNERS, out/ must also carry a signature made by 'pallet plan --sign KEY' \
+            with a key that file lists, over exactly the files out/ holds now (ssh-keygen -Y verify, namespace pallet-plan).
 
             Each node gets one ssh connection (multiplexed), its bundle on standard input, and runs it with \
             sudo -n. Nodes run in parallel; groups wait for the groups named in their after:. One node failing \
@@ -22,6 +26,7 @@ struct ApplyCommand: AsyncParsableCommand {
               pallet apply --check                 # report what would change, with diffs
               pallet apply --group web --jobs 4
               pallet apply --json > report.json
+              pallet apply --require-signature ~/.ssh/allowed_signers   # out/ as a reviewer signed it
             """
     )
 
@@ -60,8 +65,13 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Exit 2 when something changed (or would change in check mode).")
     var detailedExitcode = false
 
-    @Flag(name: .long, help: "Run even when specs/ changed since out/ was compiled.")
+    @Flag(name: .long, help: "Run even when out/ is not what specs/ compile to (the tars must still match out/).")
     var allowStale = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Refuse unless out/ is signed (pallet plan --sign) by a key in this allowed_signers file, and unchanged since.",
+        valueName: "allowed-signers"))
+    var requireSignature: String?
 
     @Flag(name: [.short, .long], help: "Print nothing while nodes run; the recap shows only problems and totals.")
     var quiet = false
@@ -74,7 +84,7 @@ struct RunOptions: ParsableArguments {
     }
 
     var support: RunCommandSupport {
-        RunCommandSupport(project: project, out: out, allowStale: allowStale, json: json, detailedExitCode: detailedExitcode,
+        RunCommandSupport(project: project, out: out, allowStale: allowStale, requireSignature: requireSignature, json: json, detailedExitCode: detailedExitcode,
                           style: OutputStyle(quiet: quiet, verbose: verbose))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PalletCompiler
+import PalletExecutor
 import PalletSpec
 
 /// `pallet plan`: compile the specs into `out/`, atomically, or report every problem.
@@ -17,6 +18,13 @@ struct PlanCommand: ParsableCommand {
               pallet plan
               pallet plan --project ~/infra
               pallet plan --check        # in CI: fail when out/ is stale
+              pallet plan --sign ~/.ssh/id_ed25519   # sign out/ for 'pallet apply --require-signature'
+
+            --sign KEY adds out/SIGNED (the SHA-256 of every other file of out/, as sha256sum prints it) and \
+            out/SIGNED.sig (its ssh-keygen -Y sign signature, namespace pallet-plan), written with the rest of \
+            out/ in the same atomic step. Planning again without --sign removes both, so a signature never \
+            outlives the files it covers. Check by hand with: ssh-keygen -Y verify -f ALLOWED_SIGNERS -I PRINCIPAL \
+            -n pallet-plan -s out/SIGNED.sig < out/SIGNED, then (cd out && sha256sum -c SIGNED).
             """
     )
 
@@ -29,6 +37,15 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Write nothing; exit 1 when the output folder differs from what the specs compile to.")
     var check = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Sign out/ with this ssh private key (or the public key of a key in ssh-agent), for apply --require-signature.",
+        valueName: "key"))
+    var sign: String?
+
+    func validate() throws {
+        if check && sign != nil { throw ValidationError("--check writes nothing, so it cannot --sign") }
+    }
+
     func run() throws {
         let diagnostics = Diagnostics()
         let compiler = Compiler(projectRoot: project)
@@ -40,14 +57,14 @@ struct PlanCommand: ParsableCommand {
             printError("pallet: error: \(error)")
             throw ExitCode(1)
         }
-        guard let tree, !diagnostics.hasErrors else {
+        guard var tree, !diagnostics.hasErrors else {
             for diagnostic in diagnostics.sorted { printError(diagnostic.description) }
             let count = diagnostics.errorCount
             printError("pallet: \(count) error\(count == 1 ? "" : "s"); \(outDirectory)/ was not changed")
             throw ExitCode(1)
         }
         if check {
-            let differences = OutputComparison.differences(tree, against: outDirectory)
+            let differences = StalePlanCheck.differences(tree, against: outDirectory)
             if differences.isEmpty {
                 print("pallet: \(outDirectory)/ is up to date (\(tree.files.count) files)")
                 return
@@ -56,6 +73,14 @@ struct PlanCommand: ParsableCommand {
             printError("pallet: \(outDirectory)/ is stale: \(differences.count) difference(s); run 'pallet plan'")
             throw ExitCode(1)
         }
+        if let key = sign {
+            do {
+                tree = try PlanSignature.sign(tree, key: key)
+            } catch {
+                printError("pallet: error: \(error); \(outDirectory)/ was not changed")
+                throw ExitCode(1)
+            }
+        }
         do {
             try OutputWriter(directory: outDirectory).replace(with: tree)
         } catch {
@@ -63,7 +88,7 @@ struct PlanCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let bundles = tree.files.keys.filter { $0.hasSuffix(".tar") }.count
-        print("pallet: wrote \(outDirectory)/: \(bundles) bundle(s), \(tree.files.count) files")
+        print("pallet: wrote \(outDirectory)/: \(bundles) bundle(s), \(tree.files.count) files" + (sign == nil ? "" : ", signed"))
     }
 }
 

@@ -7,6 +7,8 @@ struct RunCommandSupport {
     let project: String
     let out: String?
     let allowStale: Bool
+    /// An allowed_signers file: when set, out/ must carry a valid signature by one of its keys.
+    let requireSignature: String?
     let json: Bool
     let detailedExitCode: Bool
     let style: OutputStyle
@@ -16,14 +18,21 @@ struct RunCommandSupport {
         let plan: LoadedPlan
         var inventory: Inventory
         do {
-            plan = try LoadedPlan(outDirectory: outDirectory)
-            if let problem = StalePlanCheck.problem(projectRoot: project, plan: plan.document), !allowStale {
+            // The signature first: nothing of an out/ it does not cover is even parsed.
+            var signed: PlanSignature.Verified?
+            if let allowedSigners = requireSignature {
+                signed = try PlanSignature.verify(directory: outDirectory, allowedSigners: allowedSigners)
+                printError("pallet: \(outDirectory)/ is signed by \(signed?.principal ?? "")")
+            }
+            plan = try LoadedPlan(outDirectory: outDirectory, signedDigests: signed?.digests)
+            try plan.checkBundles()
+            if let problem = StalePlanCheck.problem(projectRoot: project, outDirectory: outDirectory), !allowStale {
                 printError("pallet: error: refusing a stale plan: \(problem) (or pass --allow-stale)")
                 return 1
             }
             inventory = try Inventory(plan: plan.document)
         } catch {
-            printError("pallet: error: \(error)")
+            printError("pallet: error: refusing to run: \(error)")
             return 1
         }
         let session: Session

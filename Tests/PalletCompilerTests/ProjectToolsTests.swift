@@ -26,6 +26,81 @@ struct ProjectToolsTests {
         #expect(try folder.read("infra/.github/workflows/pallet-plan.yml").contains("pallet plan --check"))
     }
 
+    /// The `run:` scripts of the steps of the workflow that `pallet init` writes, and its top-level keys.
+    static func workflow(_ text: String) throws -> (keys: [String: YAMLNode], steps: [[String: String]]) {
+        let node = try #require(YAMLLoader(file: "pallet-plan.yml").load(Array(text.utf8), diagnostics: Diagnostics()))
+        func mapping(_ node: YAMLNode?) -> [String: YAMLNode] {
+            guard case .mapping(let pairs)? = node?.content else { return [:] }
+            var result: [String: YAMLNode] = [:]
+            for pair in pairs { if case .scalar(let key, _) = pair.key.content { result[key] = pair.value } }
+            return result
+        }
+        let keys = mapping(node)
+        let job = mapping(mapping(keys["jobs"])["plan-check"])
+        guard case .sequence(let items)? = job["steps"]?.content else { return (keys, []) }
+        let steps = items.map { item in
+            mapping(item).compactMapValues { value -> String? in
+                if case .scalar(let text, _) = value.content { return text }
+                return nil
+            }
+        }
+        return (keys, steps)
+    }
+
+    @Test("the CI job pallet init writes runs only a pinned pallet checked by SHA-256, never one from the change under review")
+    func workflowPinsPallet() throws {
+        let folder = try TemporaryProject()
+        defer { folder.remove() }
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "init", "infra"], directory: folder.root).status == 0)
+        let text = try folder.read("infra/.github/workflows/pallet-plan.yml")
+        let (keys, steps) = try Self.workflow(text)
+        guard case .mapping(let triggers)? = keys["on"]?.content else {
+            Issue.record("the workflow has no 'on' mapping")
+            return
+        }
+        let events = triggers.compactMap { pair -> String? in
+            if case .scalar(let name, _) = pair.key.content { return name }
+            return nil
+        }
+        // pull_request would run the pull request's own copy of this workflow.
+        #expect(Set(events) == ["push", "pull_request_target"], "\(events)")
+        let runs = steps.compactMap { $0["run"] }
+        #expect(runs.count == 2 && steps.count == 3, "\(steps)")
+        let install = try #require(runs.first)
+        #expect(install.contains("sha256sum --check --strict"))
+        #expect(steps.firstIndex { $0["run"] == install } ?? 9 < steps.firstIndex { $0["uses"]?.hasPrefix("actions/checkout") == true } ?? -1,
+                "pallet is installed before the change is checked out")
+        #expect(runs.last == "\"$PALLET\" plan --check")
+        for run in runs {
+            for forbidden in ["bin/pallet", "./", "$PWD", "make", "swift build", "PATH="] {
+                #expect(!run.contains(forbidden), "a step runs something from the checkout: \(run)")
+            }
+        }
+        #expect(text.contains("persist-credentials: false") && text.contains("contents: read"))
+
+        // The install step itself (after its apt-get line): the pinned bytes install, any other bytes are refused.
+        let script = install.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        let binary = RepositoryPaths.palletBinary
+        let digest = try ProcessRunner.run(["sha256sum", binary]).stdout.prefix(64)
+        for (pinned, installs) in [(String(digest), true), (String(repeating: "0", count: 64), false)] {
+            let githubEnv = folder.root + "/github-env-\(installs)"
+            try Data().write(to: URL(fileURLWithPath: githubEnv))
+            let result = try ProcessRunner.run(["bash", "-e", "-c", script], directory: folder.root, environment: [
+                "PALLET_URL": "file://" + binary, "PALLET_SHA256": pinned, "GITHUB_ENV": githubEnv,
+            ])
+            let recorded = try String(contentsOfFile: githubEnv, encoding: .utf8)
+            if installs {
+                #expect(result.status == 0, "\(result.combined)")
+                let installed = String(recorded.dropFirst("PALLET=".count).dropLast())
+                #expect(recorded.hasPrefix("PALLET=") && FileManager.default.contentsEqual(atPath: installed, andPath: binary))
+                #expect(try ProcessRunner.run([installed, "--version"]).status == 0)
+            } else {
+                #expect(result.status != 0, "other bytes than the pinned ones are refused")
+                #expect(recorded.isEmpty, "and no pallet is recorded for the next step")
+            }
+        }
+    }
+
     @Test("docs/pallet.schema.json is what pallet schema prints, and lists every section and action")
     func schemaCommitted() throws {
         let result = try ProcessRunner.run([RepositoryPaths.palletBinary, "schema"])

@@ -14,12 +14,19 @@ public struct LoadedPlan: Sendable {
         public var description: String
     }
 
-    /// Reads `outDirectory/plan.json`.
-    public init(outDirectory: String) throws {
+    /// The SHA-256 of every file of `out/` as a verified signature lists them (see
+    /// ``PlanSignature/verify(directory:allowedSigners:)``), or nil when no signature is required.
+    /// plan.json and every bundle tar are checked against them as they are read.
+    public let signedDigests: [String: String]?
+
+    /// Reads `outDirectory/plan.json`; with `signedDigests`, refuses a plan.json they do not list.
+    public init(outDirectory: String, signedDigests: [String: String]? = nil) throws {
         let path = outDirectory + "/plan.json"
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReadError(description: "\(path) does not exist: run 'pallet plan' first")
         }
+        self.signedDigests = signedDigests
+        try Self.checkSigned([UInt8](data), path: "plan.json", against: signedDigests, in: outDirectory)
         do {
             document = try JSONDecoder().decode(PlanDocument.self, from: data)
         } catch {
@@ -31,9 +38,15 @@ public struct LoadedPlan: Sendable {
         self.outDirectory = outDirectory
     }
 
-    /// The bytes of a bundle archive, checked against the SHA-256 that plan.json records.
+    /// The bytes of a bundle archive, checked against the SHA-256 that plan.json records and
+    /// against the reviewed files of `out/` (see ``ReviewedBundle``): what runs is what was reviewed.
     public func archive(_ bundle: PlanDocument.Bundle) throws -> [UInt8] {
         let path = outDirectory + "/" + bundle.archive
+        guard let group = document.groups.first(where: { group in
+            group.bundles.contains { $0.archive == bundle.archive && $0.phase == bundle.phase }
+        }) else {
+            throw ReadError(description: "\(path) is not a bundle of plan.json")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReadError(description: "\(path) is missing")
         }
@@ -41,6 +54,29 @@ public struct LoadedPlan: Sendable {
         guard SHA256.hexDigest(bytes) == bundle.sha256 else {
             throw ReadError(description: "\(path) does not match the checksum in plan.json (edited by hand?); run 'pallet plan'")
         }
+        try Self.checkSigned(bytes, path: bundle.archive, against: signedDigests, in: outDirectory)
+        let entries: [TarEntry]
+        do {
+            entries = try TarArchive.read(bytes)
+        } catch {
+            throw ReadError(description: "\(path) is not a bundle pallet can read: \(error)")
+        }
+        try ReviewedBundle.check(entries, bundle: bundle, group: group.name, outDirectory: outDirectory)
         return bytes
+    }
+
+    /// Refuses `bytes`, read from `path` (relative to `out/`), unless `signed` is nil or lists exactly their SHA-256.
+    static func checkSigned(_ bytes: [UInt8], path: String, against signed: [String: String]?, in outDirectory: String) throws {
+        guard let signed else { return }
+        guard signed[path] == SHA256.hexDigest(bytes) else {
+            throw ReadError(description: "\(outDirectory)/\(path) changed after its signature was checked; nothing more runs")
+        }
+    }
+
+    /// Checks every bundle of the plan as ``archive(_:)`` does, before anything runs.
+    public func checkBundles() throws {
+        for group in document.groups {
+            for bundle in group.bundles { _ = try archive(bundle) }
+        }
     }
 }

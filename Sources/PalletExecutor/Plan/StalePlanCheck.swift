@@ -2,29 +2,43 @@ import Foundation
 import PalletCompiler
 import PalletSpec
 
-/// Detects an `out/` compiled from other specs than the ones in the project now.
+/// Detects an `out/` that is not exactly what the specs beside it compile to: the full
+/// `pallet plan --check`, run by `pallet apply` before anything else when `specs/` is present.
 public enum StalePlanCheck {
-    /// A message when the specs beside `out/` differ from those the plan was compiled from;
-    /// nil when they match, or when there are no specs (an air-gapped copy of `out/`).
-    public static func problem(projectRoot: String, plan: PlanDocument) -> String? {
+    /// A message when the specs beside `out/` compile to anything else than `outDirectory` holds,
+    /// or do not compile; nil when they match, or when there are no specs (an air-gapped copy of `out/`).
+    public static func problem(projectRoot: String, outDirectory: String) -> String? {
         let specs = projectRoot + "/specs"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: specs, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-        var inputs: [InputFile] = []
-        for path in plan.inputs.files {
-            let full = path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst(1) : projectRoot + "/" + path
-            guard let data = FileManager.default.contents(atPath: full) else {
-                return "\(path) was an input of out/plan.json but is gone: run 'pallet plan'"
-            }
-            inputs.append(InputFile(path: path, bytes: [UInt8](data)))
+        let diagnostics = Diagnostics()
+        let tree: OutputTree?
+        do {
+            tree = try Compiler(projectRoot: projectRoot).compile(diagnostics: diagnostics)
+        } catch {
+            return "specs/ do not compile (\(error)): run 'pallet plan'"
         }
-        let listed = Set(plan.inputs.files)
-        for file in SpecLoader.yamlFiles(under: specs) where !listed.contains("specs/" + file) {
-            return "specs/\(file) is newer than out/plan.json: run 'pallet plan'"
+        guard let tree, !diagnostics.hasErrors else {
+            let first = diagnostics.sorted.first.map { ": \($0.description)" } ?? ""
+            return "specs/ do not compile (\(diagnostics.errorCount) error(s))\(first)"
         }
-        if InputsDigest.digest(of: inputs) != plan.inputs.digest {
-            return "specs/ changed since out/ was compiled (inputs digest differs): run 'pallet plan'"
+        let found = differences(tree, against: outDirectory)
+        guard !found.isEmpty else { return nil }
+        return "\(outDirectory)/ is not what specs/ compile to (" + found.prefix(5).joined(separator: ", ")
+            + (found.count > 5 ? " and \(found.count - 5) more" : "") + "): run 'pallet plan'"
+    }
+
+    /// The differences between a compiled `tree` and `outDirectory` (see ``OutputComparison``),
+    /// where a signature's listing (`SIGNED`), when present, must list exactly the tree, and its
+    /// signature file is left to ``PlanSignature/verify(directory:allowedSigners:)``.
+    public static func differences(_ tree: OutputTree, against outDirectory: String) -> [String] {
+        var found = OutputComparison.differences(tree, against: outDirectory).filter { line in
+            !PlanSignature.isSignatureFile(String(line.drop { $0 != " " }.dropFirst()))
         }
-        return nil
+        if let listing = FileManager.default.contents(atPath: outDirectory + "/" + PlanSignature.listingFile),
+           [UInt8](listing) != PlanSignature.listing(of: tree) {
+            found.append("changed \(PlanSignature.listingFile)")
+        }
+        return found
     }
 }

@@ -97,6 +97,8 @@ struct NodeRun: Sendable {
             result.outcome = .unreachable
             let reason = SSHFailure.lastMessage(log) ?? "ssh failed"
             result.message = "cannot reach \(credentials.user)@\(target.address):\(target.port): \(reason)"
+        } else if end == nil, let known = RemoteCommand.explain(status: status) {
+            result.message = known
         } else if end == nil {
             let last = result.steps.last.map { " after step \($0.index)/\($0.total)" } ?? ""
             result.message = "the run broke off\(last) (ssh exited with status \(status)); the next run picks up from there"

@@ -17,7 +17,7 @@ public struct SecretResolver: Sendable {
         self.home = home
     }
 
-    /// Errors resolving a secret.
+    /// Errors resolving a secret: one that is missing, or one whose value cannot be delivered.
     public struct MissingSecret: Error, CustomStringConvertible {
         /// What is missing.
         public var description: String
@@ -29,17 +29,27 @@ public struct SecretResolver: Sendable {
         for secret in secrets {
             if let name = secret.env {
                 guard let value = environment[name] else {
-                    throw MissingSecret(description: "secret {env: \(name)} is not set in pallet's environment")
+                    throw MissingSecret(description: "secret \(Self.name(of: secret)) is not set in pallet's environment")
                 }
                 values[secret.id] = Array(value.utf8)
             } else if let path = secret.file {
                 let full = Inventory.expand(path, home: home)
                 guard let data = FileManager.default.contents(atPath: full) else {
-                    throw MissingSecret(description: "secret {file: \(path)} cannot be read")
+                    throw MissingSecret(description: "secret \(Self.name(of: secret)) cannot be read")
                 }
                 values[secret.id] = [UInt8](data)
             }
+            if let value = values[secret.id], let offset = value.firstIndex(of: 0) {
+                throw MissingSecret(description: "secret \(Self.name(of: secret)) holds a NUL byte (at byte \(offset)); "
+                    + "the node's shell cannot carry it unchanged, so nothing was run: remove the NUL byte from the secret")
+            }
         }
         return values
+    }
+
+    /// How the specs name `secret`: `{env: NAME}` or `{file: PATH}`.
+    static func name(of secret: PlanDocument.Secret) -> String {
+        if let env = secret.env { return "{env: \(env)}" }
+        return "{file: \(secret.file ?? secret.id)}"
     }
 }

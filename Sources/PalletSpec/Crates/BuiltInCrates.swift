@@ -104,25 +104,34 @@ crates:
           exec:
             script: |
               set -eu
-              pw=$(printf '%s' "$ROOT_PW" | sed "s/\\\\/\\\\\\\\/g; s/'/''/g")
-              mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('$pw')"
+              # The SQL reaches mysql on its standard input from bash's printf builtin: no password
+              # is ever on a command line. Strings are quoted for the session's sql_mode, set first.
+              sql_string() { local s=${1//\\/\\\\}; s=${s//\'/\'\'}; printf "'%s'" "$s"; }
+              pw=$(sql_string "$ROOT_PW")
+              printf '%s\n' "SET SESSION sql_mode = '';" \
+                "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD($pw);" \
+                | mysql -uroot
             unless: 'MYSQL_PWD="$ROOT_PW" mysql -uroot --protocol=tcp -h "$BIND" -e "SELECT 1" >/dev/null 2>&1'
             environment: {ROOT_PW: "{{ root-password }}", BIND: "{{ bind-address }}"}
         - name: database and user
           exec:
             script: |
               set -eu
-              quote() { printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/''/g"; }
-              db=$(printf '%s' "$DB_NAME" | sed 's/`/``/g')
-              mysql -uroot <<SQL
-              CREATE DATABASE IF NOT EXISTS \`$db\`;
-              CREATE USER IF NOT EXISTS '$(quote "$DB_USER")'@'%' IDENTIFIED BY '$(quote "$DB_PW")';
-              ALTER USER '$(quote "$DB_USER")'@'%' IDENTIFIED BY '$(quote "$DB_PW")';
-              GRANT ALL PRIVILEGES ON \`$db\`.* TO '$(quote "$DB_USER")'@'%';
-              FLUSH PRIVILEGES;
-              SQL
+              # As above: the SQL goes on standard input, quoted for the sql_mode it sets.
+              sql_string() { local s=${1//\\/\\\\}; s=${s//\'/\'\'}; printf "'%s'" "$s"; }
+              sql_name() { printf '`%s`' "${1//\`/\`\`}"; }
+              db=$(sql_name "$DB_NAME")
+              user=$(sql_string "$DB_USER")
+              pw=$(sql_string "$DB_PW")
+              printf '%s\n' "SET SESSION sql_mode = '';" \
+                "CREATE DATABASE IF NOT EXISTS $db;" \
+                "CREATE USER IF NOT EXISTS $user@'%' IDENTIFIED BY $pw;" \
+                "ALTER USER $user@'%' IDENTIFIED BY $pw;" \
+                "GRANT ALL PRIVILEGES ON $db.* TO $user@'%';" \
+                "FLUSH PRIVILEGES;" \
+                | mysql -uroot
             unless: >-
-              MYSQL_PWD="$DB_PW" mysql -u"$DB_USER" --protocol=tcp -h "$BIND" -e "USE \`$DB_NAME\`" >/dev/null 2>&1
+              MYSQL_PWD="$DB_PW" mysql -u"$DB_USER" --protocol=tcp -h "$BIND" -D "$DB_NAME" -e "SELECT 1" >/dev/null 2>&1
             environment:
               DB_NAME: "{{ database }}"
               DB_USER: "{{ user }}"

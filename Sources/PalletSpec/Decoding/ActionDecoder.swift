@@ -297,7 +297,13 @@ struct ActionDecoder {
             return .secret(SecretReference(source: .environment(name.value), location: node.location))
         }
         if let fileNode = secretFields["file"], let path = reader.string(fileNode, context: "'file'") {
-            return .secret(SecretReference(source: .file(path.value), location: node.location))
+            let reference = SecretReference(source: .file(path.value), location: node.location)
+            guard reference.identifier.utf8.count <= SecretReference.maximumIdentifierLength else {
+                diagnostics.error(fileNode.location, "this secret file path is too long: its identifier on the node would be "
+                    + "\(reference.identifier.utf8.count) bytes (at most \(SecretReference.maximumIdentifierLength))")
+                return nil
+            }
+            return .secret(reference)
         }
         return nil
     }

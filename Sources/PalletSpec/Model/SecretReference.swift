@@ -19,13 +19,38 @@ public struct SecretReference: Sendable, Hashable {
         self.location = location
     }
 
+    /// The longest identifier, in bytes, that a secret may have: it is a file name on the node.
+    public static let maximumIdentifierLength = 250
+
     /// A stable identifier, safe as a file name, under which the executor delivers the value.
+    ///
+    /// It is injective: two different sources never share one. An environment variable gives
+    /// `env-NAME` (names are letters, digits and `_`, so never a `-`); a file path gives `file-`
+    /// followed by the path's UTF-8 bytes, where letters, digits, `.` and `-` stand for themselves
+    /// and every other byte, `_` included, is written `_XX` (two upper-case hex digits). So
+    /// `/etc/a/b` is `file-_2Fetc_2Fa_2Fb` and `/etc/a_b` is `file-_2Fetc_2Fa_5Fb`, and the path can
+    /// be read back from the identifier.
     public var identifier: String {
         switch source {
         case .environment(let name): return "env-\(name)"
-        case .file(let path):
-            let safe = path.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? String($0) : "_" }
-            return "file-" + safe.joined()
+        case .file(let path): return "file-" + Self.escapedFileName(path)
         }
+    }
+
+    /// `text`'s UTF-8 bytes with every byte but an ASCII letter, digit, `.` or `-` written `_XX`.
+    static func escapedFileName(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "-"):
+                bytes.append(byte)
+            default:
+                bytes += [UInt8(ascii: "_"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -83,19 +83,48 @@ enum ProjectTemplate {
         """
 
     static let workflow = """
-        # Fails a pull request whose out/ is not what its specs/ compile to. It needs the pallet
-        # binary (`make release` in pallet's repository builds a self-contained one) committed at
-        # bin/pallet or on the runner's PATH, plus libyaml and libarchive.
+        # Fails a pull request whose out/ is not what its specs/ compile to.
+        #
+        # The pallet that checks a change never comes from the change under review: a pull request
+        # could otherwise ship a pallet (or a workflow) that passes anything. So this job
+        # - runs on pull_request_target: GitHub takes the workflow from the target branch, not from
+        #   the pull request, and its token is read-only (permissions below);
+        # - installs the pallet release pinned here by URL and SHA-256, outside the checkout, and
+        #   refuses any other bytes;
+        # - only reads the change's files (specs/, out/): nothing from them is run, and the
+        #   checkout keeps no credentials.
+        # Set PALLET_URL and PALLET_SHA256 to the release you trust (`make release` in pallet's
+        # repository builds a self-contained binary; `sha256sum` gives its digest), and change them
+        # only in a reviewed commit of the target branch. Make this job a required check.
         name: pallet plan --check
-        on: [push, pull_request]
+        on:
+          push:
+            branches: [main]
+          pull_request_target:
+        permissions:
+          contents: read
+        env:
+          PALLET_URL: https://example.org/pallet/releases/pallet-linux-x86_64   # the pinned release
+          PALLET_SHA256: 0000000000000000000000000000000000000000000000000000000000000000
         jobs:
           plan-check:
             runs-on: ubuntu-latest
             container: debian:12          # the platform pallet's release binary is built for
             steps:
+              - name: Install the pinned pallet, checked by SHA-256
+                run: |
+                  apt-get update && apt-get install -y --no-install-recommends ca-certificates curl libyaml-0-2 libarchive13
+                  tool=$(mktemp -d)
+                  curl -fsSL --proto '=https,file' -o "$tool/pallet.download" "$PALLET_URL"
+                  echo "$PALLET_SHA256  $tool/pallet.download" | sha256sum --check --strict
+                  mv "$tool/pallet.download" "$tool/pallet" && chmod 0755 "$tool/pallet"
+                  echo "PALLET=$tool/pallet" >> "$GITHUB_ENV"
               - uses: actions/checkout@v4
-              - run: apt-get update && apt-get install -y --no-install-recommends libyaml-0-2 libarchive13
-              - run: PATH="$PWD/bin:$PATH" pallet plan --check
+                with:
+                  ref: ${{ github.event.pull_request.head.sha || github.sha }}
+                  persist-credentials: false
+              - name: pallet plan --check (the pinned pallet, on the change's files)
+                run: '"$PALLET" plan --check'
 
         """
 }

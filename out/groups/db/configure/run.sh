@@ -26,19 +26,19 @@ pallet_packages_add 'present' 'mariadb-server' 'mariadb-client'
 pallet_packages_apply
 pallet_step_end
 
-# 3/11 exec · pallet:crates.yaml:149:11 (crate timezone used at specs/servers.yaml:23:11)
+# 3/11 exec · pallet:crates.yaml:158:11 (crate timezone used at specs/servers.yaml:23:11)
 pallet_step 3 'exec' 'echo "pallet: unknown time zone $ZONE" >&2; exit 1'
 pallet_exec --unless 'test -f "/usr/share/zoneinfo/$ZONE"' --env 'ZONE' 'Etc/UTC' <<'PALLET_SCRIPT'
 echo "pallet: unknown time zone $ZONE" >&2; exit 1
 PALLET_SCRIPT
 pallet_step_end
 
-# 4/11 file · pallet:crates.yaml:153:11 (crate timezone used at specs/servers.yaml:23:11)
+# 4/11 file · pallet:crates.yaml:162:11 (crate timezone used at specs/servers.yaml:23:11)
 pallet_step 4 'file' '/etc/timezone'
 pallet_file --path '/etc/timezone' --content 'files/4-timezone'
 pallet_step_end
 
-# 5/11 link · pallet:crates.yaml:154:11 (crate timezone used at specs/servers.yaml:23:11)
+# 5/11 link · pallet:crates.yaml:163:11 (crate timezone used at specs/servers.yaml:23:11)
 pallet_step 5 'link' '/etc/localtime'
 pallet_link --path '/etc/localtime' --target '/usr/share/zoneinfo/Etc/UTC'
 pallet_step_end
@@ -63,24 +63,33 @@ pallet_step_end
 pallet_step 9 'exec' 'root password'
 pallet_exec --unless 'MYSQL_PWD="$ROOT_PW" mysql -uroot --protocol=tcp -h "$BIND" -e "SELECT 1" >/dev/null 2>&1' --env-secret 'ROOT_PW' 'env-DB_ROOT_PASSWORD' --env 'BIND' '0.0.0.0' <<'PALLET_SCRIPT'
 set -eu
-pw=$(printf '%s' "$ROOT_PW" | sed "s/\\\\/\\\\\\\\/g; s/'/''/g")
-mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('$pw')"
+# The SQL reaches mysql on its standard input from bash's printf builtin: no password
+# is ever on a command line. Strings are quoted for the session's sql_mode, set first.
+sql_string() { local s=${1//\\/\\\\}; s=${s//\'/\'\'}; printf "'%s'" "$s"; }
+pw=$(sql_string "$ROOT_PW")
+printf '%s\n' "SET SESSION sql_mode = '';" \
+  "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD($pw);" \
+  | mysql -uroot
 PALLET_SCRIPT
 pallet_step_end
 
-# 10/11 exec · pallet:crates.yaml:104:11 (crate mariadb used at specs/servers.yaml:52:11)
+# 10/11 exec · pallet:crates.yaml:109:11 (crate mariadb used at specs/servers.yaml:52:11)
 pallet_step 10 'exec' 'database and user'
-pallet_exec --unless 'MYSQL_PWD="$DB_PW" mysql -u"$DB_USER" --protocol=tcp -h "$BIND" -e "USE \`$DB_NAME\`" >/dev/null 2>&1' --env 'DB_NAME' 'app' --env 'DB_USER' 'app' --env-secret 'DB_PW' 'env-DB_APP_PASSWORD' --env 'BIND' '0.0.0.0' <<'PALLET_SCRIPT'
+pallet_exec --unless 'MYSQL_PWD="$DB_PW" mysql -u"$DB_USER" --protocol=tcp -h "$BIND" -D "$DB_NAME" -e "SELECT 1" >/dev/null 2>&1' --env 'DB_NAME' 'app' --env 'DB_USER' 'app' --env-secret 'DB_PW' 'env-DB_APP_PASSWORD' --env 'BIND' '0.0.0.0' <<'PALLET_SCRIPT'
 set -eu
-quote() { printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/''/g"; }
-db=$(printf '%s' "$DB_NAME" | sed 's/`/``/g')
-mysql -uroot <<SQL
-CREATE DATABASE IF NOT EXISTS \`$db\`;
-CREATE USER IF NOT EXISTS '$(quote "$DB_USER")'@'%' IDENTIFIED BY '$(quote "$DB_PW")';
-ALTER USER '$(quote "$DB_USER")'@'%' IDENTIFIED BY '$(quote "$DB_PW")';
-GRANT ALL PRIVILEGES ON \`$db\`.* TO '$(quote "$DB_USER")'@'%';
-FLUSH PRIVILEGES;
-SQL
+# As above: the SQL goes on standard input, quoted for the sql_mode it sets.
+sql_string() { local s=${1//\\/\\\\}; s=${s//\'/\'\'}; printf "'%s'" "$s"; }
+sql_name() { printf '`%s`' "${1//\`/\`\`}"; }
+db=$(sql_name "$DB_NAME")
+user=$(sql_string "$DB_USER")
+pw=$(sql_string "$DB_PW")
+printf '%s\n' "SET SESSION sql_mode = '';" \
+  "CREATE DATABASE IF NOT EXISTS $db;" \
+  "CREATE USER IF NOT EXISTS $user@'%' IDENTIFIED BY $pw;" \
+  "ALTER USER $user@'%' IDENTIFIED BY $pw;" \
+  "GRANT ALL PRIVILEGES ON $db.* TO $user@'%';" \
+  "FLUSH PRIVILEGES;" \
+  | mysql -uroot
 PALLET_SCRIPT
 pallet_step_end
 
@@ -92,7 +101,7 @@ pallet_step_end
 # handler restart-mariadb: runs at the end of the phase when a step notified it,
 # in this run or in an earlier run that stopped before it could run.
 if pallet_handler 'restart-mariadb' 1; then
-  # 1/1 service · pallet:crates.yaml:126:11
+  # 1/1 service · pallet:crates.yaml:135:11
   pallet_handler_step 1 'service' 'mariadb'
   pallet_service --name 'mariadb' --state 'restarted'
   pallet_step_end

@@ -26,19 +26,19 @@ pallet_packages_add 'present' 'nginx'
 pallet_packages_apply
 pallet_step_end
 
-# 3/13 exec · pallet:crates.yaml:149:11 (crate timezone used at specs/servers.yaml:23:11)
+# 3/13 exec · pallet:crates.yaml:158:11 (crate timezone used at specs/servers.yaml:23:11)
 pallet_step 3 'exec' 'echo "pallet: unknown time zone $ZONE" >&2; exit 1'
 pallet_exec --unless 'test -f "/usr/share/zoneinfo/$ZONE"' --env 'ZONE' 'Etc/UTC' <<'PALLET_SCRIPT'
 echo "pallet: unknown time zone $ZONE" >&2; exit 1
 PALLET_SCRIPT
 pallet_step_end
 
-# 4/13 file · pallet:crates.yaml:153:11 (crate timezone used at specs/servers.yaml:23:11)
+# 4/13 file · pallet:crates.yaml:162:11 (crate timezone used at specs/servers.yaml:23:11)
 pallet_step 4 'file' '/etc/timezone'
 pallet_file --path '/etc/timezone' --content 'files/4-timezone'
 pallet_step_end
 
-# 5/13 link · pallet:crates.yaml:154:11 (crate timezone used at specs/servers.yaml:23:11)
+# 5/13 link · pallet:crates.yaml:163:11 (crate timezone used at specs/servers.yaml:23:11)
 pallet_step 5 'link' '/etc/localtime'
 pallet_link --path '/etc/localtime' --target '/usr/share/zoneinfo/Etc/UTC'
 pallet_step_end

@@ -1,0 +1,62 @@
+import Foundation
+import PalletTestSupport
+import Testing
+
+/// The `mariadb` crate on a test host: passwords holding `'`, `\`, `"`, `$`, backquotes and `;`
+/// are set exactly, and never appear on any process's command line while its steps run.
+@Suite("The mariadb crate's secrets", .serialized, .enabled(if: TestHostSupport.requireRoot("The mariadb crate's secrets")))
+struct MariaDBSecretTests {
+    @Test("mariadb: root and user passwords with ' and \\ work, and a /proc/*/cmdline poller never sees them")
+    func passwordsNeverOnCommandLine() throws {
+        try TestHostCluster.with(names: ["db-1"]) { cluster in
+            let db = try #require(cluster["db-1"])
+            let nonce = UInt64.random(in: 1...UInt64.max)
+            let rootPassword = "r\(nonce)'o\\o\"t$x`y`\\'"
+            let appPassword = "a\(nonce)\\'p p;--\\"
+            let rootFile = cluster.directory + "/root-password"
+            try Data(rootPassword.utf8).write(to: URL(fileURLWithPath: rootFile))
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db-1": "db"], groups: """
+                  db:
+                    service: lab
+                    phases:
+                      configure:
+                        - crate: mariadb
+                          with:
+                            root-password: {secret: {file: \(rootFile)}}
+                            database: app
+                            user: app
+                            password: {secret: {env: APP_PASSWORD}}
+                            bind-address: \(db.address)
+                            service: mariadb
+                """)
+            defer { setup.project.remove() }
+            #expect(try setup.pallet(["plan"]).status == 0)
+            // Each password in full, and its distinctive start (as the old crate's quoting would
+            // have shown it on mysql's command line).
+            let control = "control-\(nonce)"
+            let watcher = CommandLineWatcher(lookingFor: ["r\(nonce)", "a\(nonce)", control])
+            let environment = ["APP_PASSWORD": appPassword]
+            let first = try setup.pallet(["apply"], environment: environment)
+            #expect(first.status == 0, "\(first.combined)")
+            let second = try setup.pallet(["apply", "--detailed-exitcode"], environment: environment)
+            #expect(second.status == 0, "the passwords' guards hold, nothing changes: \(second.combined)")
+            // The poller sees a value on a command line of the test host when there is one.
+            #expect(try db.exec(["bash", "-c", "sleep 0.5", control]).status == 0)
+            let seen = watcher.stop()
+            #expect(seen.contains { $0.contains(control) }, "the poller sees the host's command lines")
+            let leaks = seen.filter { !$0.contains(control) }
+            #expect(leaks.isEmpty, "a password appeared on a command line: \(leaks)")
+
+            let root = try db.exec(["env", "MYSQL_PWD=\(rootPassword)", "mysql", "-uroot", "--protocol=tcp", "-h", db.address, "-N", "-e", "SELECT 1"])
+            #expect(root.stdout == "1\n", "root logs in with the exact password: \(root.combined)")
+            let app = try db.exec(["env", "MYSQL_PWD=\(appPassword)", "mysql", "-uapp", "--protocol=tcp", "-h", db.address, "app", "-N", "-e",
+                                   "SELECT CURRENT_USER()"])
+            #expect(app.stdout.hasPrefix("app@"), "app logs in with the exact password: \(app.combined)")
+            let wrong = try db.exec(["env", "MYSQL_PWD=\(rootPassword.dropLast())", "mysql", "-uroot", "--protocol=tcp", "-h", db.address, "-e", "SELECT 1"])
+            #expect(wrong.status != 0, "the password is checked: one character less is refused")
+            for output in [first, second] {
+                #expect(!output.combined.contains("r\(nonce)") && !output.combined.contains("a\(nonce)"))
+            }
+        }
+    }
+}
