@@ -229,6 +229,28 @@ struct ReviewedPlanTests {
         #expect(throws: LoadedPlan.ReadError.self) { try plan.archive(bundle) }
     }
 
+    @Test("plan.json naming a bundle or provisioning script outside out/ is refused")
+    func pathsOutsideOutRefused() throws {
+        let project = try TemporaryProject(files: ["specs/a.yaml": SecretDeliveryTests.oneHost(configure: #"{file: {path: /etc/x, content: "x"}}"#)])
+        defer { project.remove() }
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root).status == 0)
+        let planPath = project.root + "/out/plan.json"
+        let plan = try String(contentsOfFile: planPath, encoding: .utf8)
+        for (old, new) in [
+            ("\"name\" : \"g\"", "\"name\" : \"../..\""),
+            ("\"phase\" : \"configure\"", "\"phase\" : \"../configure\""),
+            ("\"provider\" : \"hosts\"", "\"provider\" : \"hosts\", \"provision\" : \"../../evil.sh\""),
+        ] {
+            let edited = plan.replacingOccurrences(of: old, with: new)
+            #expect(edited != plan, "\(old)")
+            try edited.write(toFile: planPath, atomically: true, encoding: .utf8)
+            #expect(throws: LoadedPlan.ReadError.self, "\(new)") { try LoadedPlan(outDirectory: project.root + "/out") }
+        }
+        try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
+        let loaded = try LoadedPlan(outDirectory: project.root + "/out")
+        try loaded.checkBundles()
+    }
+
     @Test("planning again without --sign removes the signature: a signature never outlives the files it covers")
     func replanRemovesSignature() throws {
         let project = try TemporaryProject(files: ["specs/a.yaml": SecretDeliveryTests.oneHost(configure: #"{file: {path: /etc/x, content: "x"}}"#)])

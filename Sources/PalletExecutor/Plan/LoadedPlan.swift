@@ -36,6 +36,26 @@ public struct LoadedPlan: Sendable {
             throw ReadError(description: "\(path) has format \(document.format); this pallet reads format 1")
         }
         self.outDirectory = outDirectory
+        try checkPaths(path)
+    }
+
+    /// Every path plan.json names is one `pallet plan` writes, inside `out/`: group and phase names
+    /// are single path components, and a provisioning script is `provision/<service>/<group>.sh`.
+    func checkPaths(_ path: String) throws {
+        func isComponent(_ name: String) -> Bool {
+            !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
+        }
+        for group in document.groups {
+            let names = [group.name, group.service] + group.bundles.map(\.phase)
+            if let bad = names.first(where: { !isComponent($0) }) {
+                throw ReadError(description: "\(path) names \(bad.debugDescription) in group \(group.name.debugDescription), "
+                    + "which is not a name pallet plan writes; run 'pallet plan'")
+            }
+            if let script = group.provision, script != "provision/\(group.service)/\(group.name).sh" {
+                throw ReadError(description: "\(path) names \(script.debugDescription) as the provisioning script of group \(group.name); "
+                    + "pallet plan writes provision/\(group.service)/\(group.name).sh")
+            }
+        }
     }
 
     /// The bytes of a bundle archive, checked against the SHA-256 that plan.json records and
