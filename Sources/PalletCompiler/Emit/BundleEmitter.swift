@@ -23,6 +23,7 @@ public struct BundleEmitter {
             ". \"$PALLET_BUNDLE_DIR/lib.sh\"",
             command("pallet_begin", bundle.group, bundle.phase, String(bundle.steps.count)),
         ]
+        if Self.usesNodeValues(bundle) { lines += Self.nodeValueCheck }
         if let prefetch = FactPrefetch(bundle.steps).command { lines.append(prefetch) }
         var payloads: [BundleFile] = []
         var secrets: [SecretReference] = []
@@ -73,6 +74,39 @@ public struct BundleEmitter {
             payloads: payloads,
             secrets: unique.values.sorted { $0.identifier.utf8.lexicographicallyPrecedes($1.identifier.utf8) }
         )
+    }
+
+    /// Letters and digits in ASCII, spelled out: a bracket range such as `A-Z` follows the
+    /// locale's collation in some locales.
+    static let alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+    /// Lines that fail the run unless the node values have the form the plan's checks assumed
+    /// (``RuntimeValue/samples``): a name of letters, digits, `.`, `_` and `-` starting with a
+    /// letter or digit, an index of digits, an address of host-name or IP characters (or none).
+    /// The executor sets them from plan.json; this holds them to that when run.sh runs otherwise.
+    static let nodeValueCheck = [
+        "# The node values ({{ node.* }}) this bundle uses must have the form its plan was checked with.",
+        "if ! [[ $PALLET_NODE_NAME =~ ^[\(alphanumeric)][\(alphanumeric)._-]*$ && ${#PALLET_NODE_NAME} -le 128"
+            + " && $PALLET_NODE_INDEX =~ ^[0123456789]{1,10}$"
+            + " && $PALLET_NODE_ADDRESS =~ ^([\(alphanumeric)._:][\(alphanumeric)._:-]*)?$ && ${#PALLET_NODE_ADDRESS} -le 253 ]]; then",
+        "  pallet_fail \"this node's name, index or address has characters that node values may not hold\"",
+        "fi",
+    ]
+
+    /// Whether a step or handler of `bundle` uses a node value.
+    static func usesNodeValues(_ bundle: BundlePlan) -> Bool {
+        (bundle.steps + bundle.handlers.flatMap(\.steps)).contains { step in
+            step.summary.hasRuntimeValues || step.options.contains { option in
+                switch option.value {
+                case .text(let text): return text.hasRuntimeValues
+                case .list(let texts): return texts.contains(where: \.hasRuntimeValues)
+                case .environment(let pairs):
+                    return pairs.contains { if case .text(let text) = $0.value { text.hasRuntimeValues } else { false } }
+                case .payload(_, let render): return render
+                case .integer, .boolean, .secret, .packageSet: return false
+                }
+            }
+        }
     }
 
     /// A command of a trusted function name and literal arguments, each quoted (plain decimal

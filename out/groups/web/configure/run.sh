@@ -10,6 +10,10 @@ if [[ $PALLET_BUNDLE_DIR != /* ]]; then PALLET_BUNDLE_DIR=$PWD/$PALLET_BUNDLE_DI
 # shellcheck source=/dev/null
 . "$PALLET_BUNDLE_DIR/lib.sh"
 pallet_begin 'web' 'configure' 13
+# The node values ({{ node.* }}) this bundle uses must have the form its plan was checked with.
+if ! [[ $PALLET_NODE_NAME =~ ^[ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789][ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-]*$ && ${#PALLET_NODE_NAME} -le 128 && $PALLET_NODE_INDEX =~ ^[0123456789]{1,10}$ && $PALLET_NODE_ADDRESS =~ ^([ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:][ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-]*)?$ && ${#PALLET_NODE_ADDRESS} -le 253 ]]; then
+  pallet_fail "this node's name, index or address has characters that node values may not hold"
+fi
 pallet_prefetch --path '/etc/timezone' --path '/etc/motd' --path '/var/www/example' --path '/etc/nginx/sites-available/pallet-example.org' --path '/var/www/example/index.html' --path '/var/www/example/healthz'
 
 # 1/13 package-manager · pallet:crates.yaml:23:11 (crate apt-proxy used at specs/servers.yaml:11:11)
