@@ -366,7 +366,7 @@ PALLET_CURRENT_STAT=''
 PALLET_PARTS=()
 declare -A PALLET_PATH_STAT=() PALLET_LINK_CACHE=()
 
-# pallet_path_stat PATH...: "KIND:USER:UID:GROUP:GID:MODE" of each PATH (not following a link)
+# pallet_path_stat PATH...: "KIND:USER:UID:GROUP:GID:MODE:LINKS" of each PATH (not following a link)
 # in PALLET_PATH_STAT, empty for a missing one: from the facts where they hold it, otherwise
 # from one stat for all.
 pallet_path_stat() {
@@ -381,7 +381,7 @@ pallet_path_stat() {
     fi
   done
   ((${#ask[@]})) || return 0
-  stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${ask[@]}" >"$answer" 2>/dev/null || true
+  stat --printf '%n\0%F:%U:%u:%G:%g:%a:%h\0' -- "${ask[@]}" >"$answer" 2>/dev/null || true
   mapfile -t -d '' fields <"$answer"
   for ((i = 0; i + 1 < ${#fields[@]}; i += 2)); do PALLET_PATH_STAT[${fields[i]}]=${fields[i + 1]}; done
 }
@@ -480,6 +480,11 @@ pallet_path_context() {
       PALLET_CTX_REFUSAL="'$path' belongs to ${PALLET_FIELDS[1]:-} in a folder everyone may write; pallet will not act on it as root"
       return 1
     fi
+    # Anyone may have made a hard link to a file of root's there (where the kernel allows it).
+    if ((sticky)) && [[ ${PALLET_FIELDS[0]:-} != directory && ${PALLET_FIELDS[6]:-1} != 1 ]]; then
+      PALLET_CTX_REFUSAL="'$path' has ${PALLET_FIELDS[6]:-} hard links in a folder everyone may write; pallet will not act on it as root"
+      return 1
+    fi
   fi
   return 0
 }
@@ -494,14 +499,14 @@ pallet_context() {
 pallet_as_owner() {
   if [[ -z $PALLET_CTX_USER ]]; then "$@"; return; fi
   timeout -k 5 "$PALLET_USER_TIMEOUT" setpriv --reuid="$PALLET_CTX_UID" --regid="$PALLET_CTX_GID" --init-groups --reset-env \
-    -- env -C / "$@" 3>&- 9>&-
+    -- env -C / PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@" 3>&- 9>&-
 }
 
-# pallet_owner_stat PATH: "KIND:USER:UID:GROUP:GID:MODE" of PATH (the last path decided) in
+# pallet_owner_stat PATH: "KIND:USER:UID:GROUP:GID:MODE:LINKS" of PATH (the last path decided) in
 # PALLET_LOOKUP, empty when missing; in a user's folder, asked as that user.
 pallet_owner_stat() {
   if [[ -z $PALLET_CTX_USER ]]; then PALLET_LOOKUP=$PALLET_CTX_TARGET; return 0; fi
-  PALLET_LOOKUP=$(pallet_as_owner stat --printf '%F:%U:%u:%G:%g:%a' -- "$1" 2>/dev/null || true)
+  PALLET_LOOKUP=$(pallet_as_owner stat --printf '%F:%U:%u:%G:%g:%a:%h' -- "$1" 2>/dev/null || true)
 }
 
 # The programs pallet runs as a folder's user (or as root in a root-controlled folder).
@@ -509,7 +514,7 @@ pallet_owner_stat() {
 # output (never through a final link; a FIFO is not waited for). A file the user may not read
 # (a hard link to someone else's file) is "unreadable": its content is not known.
 # shellcheck disable=SC2016 # programs for bash -c: their $1 is theirs
-PALLET_READ_PROGRAM='st=$(stat --printf "%F:%U:%u:%G:%g:%a" -- "$1" 2>/dev/null) || exit 0
+PALLET_READ_PROGRAM='st=$(stat --printf "%F:%U:%u:%G:%g:%a:%h" -- "$1" 2>/dev/null) || exit 0
 case $st in
   "regular file:"* | "regular empty file:"*) dd if="$1" iflag=nofollow,nonblock status=none 2>/dev/null || st="unreadable ${st#regular }" ;;
 esac
@@ -810,9 +815,9 @@ pallet_prefetch() {
     done
   done
   if ((${#paths[@]})); then
-    # NAME, then KIND:USER:UID:GROUP:GID:MODE (no field holds a ':'); missing paths are simply
+    # NAME, then KIND:USER:UID:GROUP:GID:MODE:LINKS (no field holds a ':'); missing paths are simply
     # absent from the answer.
-    stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" >"$answer" 2>/dev/null || true
+    stat --printf '%n\0%F:%U:%u:%G:%g:%a:%h\0' -- "${paths[@]}" >"$answer" 2>/dev/null || true
     mapfile -t -d '' fields <"$answer"
     for ((i = 0; i + 1 < ${#fields[@]}; i += 2)); do
       PALLET_FACT_STAT[${fields[i]}]=${fields[i + 1]}
@@ -852,6 +857,7 @@ pallet_prefetch() {
 # pallet_facts_stale: a step changed the node; stop trusting the facts read before.
 pallet_facts_stale() {
   PALLET_FACTS=0
+  PALLET_LINK_CACHE=()
 }
 
 # pallet_lookup passwd|group NAME: the account's getent line in PALLET_LOOKUP (empty when none).
@@ -874,14 +880,14 @@ pallet_same_content() {
   cmp -s -- "$desired" "$path"
 }
 
-# pallet_attributes PATH: "KIND:USER:UID:GROUP:GID:MODE" of PATH (not following a link) in
+# pallet_attributes PATH: "KIND:USER:UID:GROUP:GID:MODE:LINKS" of PATH (not following a link) in
 # PALLET_LOOKUP.
 pallet_attributes() {
   if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$1]:-} && -n ${PALLET_FACT_STAT[$1]:-} ]]; then
     PALLET_LOOKUP=${PALLET_FACT_STAT[$1]}
     return 0
   fi
-  PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a' -- "$1")
+  PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a:%h' -- "$1")
 }
 
 # pallet_exec [--interpreter CMD] [--creates PATH] [--unless CMD] [--only-if CMD]

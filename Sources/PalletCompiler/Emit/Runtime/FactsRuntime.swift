@@ -41,9 +41,9 @@ pallet_prefetch() {
     done
   done
   if ((${#paths[@]})); then
-    # NAME, then KIND:USER:UID:GROUP:GID:MODE (no field holds a ':'); missing paths are simply
+    # NAME, then KIND:USER:UID:GROUP:GID:MODE:LINKS (no field holds a ':'); missing paths are simply
     # absent from the answer.
-    stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" >"$answer" 2>/dev/null || true
+    stat --printf '%n\0%F:%U:%u:%G:%g:%a:%h\0' -- "${paths[@]}" >"$answer" 2>/dev/null || true
     mapfile -t -d '' fields <"$answer"
     for ((i = 0; i + 1 < ${#fields[@]}; i += 2)); do
       PALLET_FACT_STAT[${fields[i]}]=${fields[i + 1]}
@@ -83,6 +83,7 @@ pallet_prefetch() {
 # pallet_facts_stale: a step changed the node; stop trusting the facts read before.
 pallet_facts_stale() {
   PALLET_FACTS=0
+  PALLET_LINK_CACHE=()
 }
 
 # pallet_lookup passwd|group NAME: the account's getent line in PALLET_LOOKUP (empty when none).
@@ -105,14 +106,14 @@ pallet_same_content() {
   cmp -s -- "$desired" "$path"
 }
 
-# pallet_attributes PATH: "KIND:USER:UID:GROUP:GID:MODE" of PATH (not following a link) in
+# pallet_attributes PATH: "KIND:USER:UID:GROUP:GID:MODE:LINKS" of PATH (not following a link) in
 # PALLET_LOOKUP.
 pallet_attributes() {
   if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$1]:-} && -n ${PALLET_FACT_STAT[$1]:-} ]]; then
     PALLET_LOOKUP=${PALLET_FACT_STAT[$1]}
     return 0
   fi
-  PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a' -- "$1")
+  PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a:%h' -- "$1")
 }
 """#
 }
