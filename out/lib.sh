@@ -1725,6 +1725,10 @@ pallet_user() {
   local joined=''
   if ((${#groups[@]})); then printf -v joined '%s,' "${groups[@]}"; joined=${joined%,}; fi
   if [[ -z $current ]]; then
+    if [[ $system != true ]]; then
+      if [[ -z $home ]]; then home=$(useradd -D | sed -n 's/^HOME=//p')/$name; fi
+      pallet_home_allowed "$home"
+    fi
     pallet_changed
     if pallet_checking; then pallet_emit "diff user $name would be created"; return 0; fi
     local -a args=()
@@ -1733,13 +1737,7 @@ pallet_user() {
     if ((groups_set)) && [[ -n $joined ]]; then args+=(--groups "$joined"); fi
     if [[ -n $shell ]]; then args+=(--shell "$shell"); fi
     if [[ -n $home ]]; then args+=(--home-dir "$home"); fi
-    if [[ $system == true ]]; then
-      args+=(--system)
-    else
-      args+=(--create-home)
-      if [[ -z $home ]]; then home=$(useradd -D | sed -n 's/^HOME=//p')/$name; fi
-      pallet_home_allowed "$home"
-    fi
+    if [[ $system == true ]]; then args+=(--system); else args+=(--create-home); fi
     useradd "${args[@]}" "$name"
     return 0
   fi
@@ -1770,9 +1768,9 @@ pallet_user() {
   if [[ -n $shell && $shell != "$current_shell" ]]; then args+=(--shell "$shell"); changes+=("shell $current_shell -> $shell"); fi
   if [[ -n $home && $home != "$current_home" ]]; then args+=(--home "$home"); changes+=("home $current_home -> $home"); fi
   if ((${#args[@]})); then
+    if [[ -n $home && $home != "$current_home" ]]; then pallet_home_allowed "$home"; fi
     pallet_changed
     if pallet_checking; then pallet_emit "diff user $name: ${changes[*]}"; return 0; fi
-    if [[ -n $home && $home != "$current_home" ]]; then pallet_home_allowed "$home"; fi
     usermod "${args[@]}" "$name"
   fi
 }
