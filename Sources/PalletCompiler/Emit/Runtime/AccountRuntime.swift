@@ -74,6 +74,10 @@ pallet_user() {
   local joined=''
   if ((${#groups[@]})); then printf -v joined '%s,' "${groups[@]}"; joined=${joined%,}; fi
   if [[ -z $current ]]; then
+    if [[ $system != true ]]; then
+      if [[ -z $home ]]; then home=$(useradd -D | sed -n 's/^HOME=//p')/$name; fi
+      pallet_home_allowed "$home"
+    fi
     pallet_changed
     if pallet_checking; then pallet_emit "diff user $name would be created"; return 0; fi
     local -a args=()
@@ -113,9 +117,19 @@ pallet_user() {
   if [[ -n $shell && $shell != "$current_shell" ]]; then args+=(--shell "$shell"); changes+=("shell $current_shell -> $shell"); fi
   if [[ -n $home && $home != "$current_home" ]]; then args+=(--home "$home"); changes+=("home $current_home -> $home"); fi
   if ((${#args[@]})); then
+    if [[ -n $home && $home != "$current_home" ]]; then pallet_home_allowed "$home"; fi
     pallet_changed
     if pallet_checking; then pallet_emit "diff user $name: ${changes[*]}"; return 0; fi
     usermod "${args[@]}" "$name"
+  fi
+}
+
+# pallet_home_allowed HOME: fail unless root alone controls the folder a home is made in
+# (useradd and usermod work there as root).
+pallet_home_allowed() {
+  pallet_context "$1"
+  if [[ -n $PALLET_CTX_USER ]] || ((PALLET_CTX_STICKY)); then
+    pallet_fail "user: the home '$1' would sit in a folder ${PALLET_CTX_USER:-everyone} may write; pallet makes homes only where root alone controls the folder"
   fi
 }
 
@@ -140,38 +154,39 @@ pallet_authorized_key() {
   fi
   pallet_split "$entry"
   gid=${PALLET_FIELDS[3]:-} home=${PALLET_FIELDS[5]:-}
-  local file=$home/.ssh/authorized_keys desired present=0
+  local file=$home/.ssh/authorized_keys desired present=0 current=''
   local -a words
   read -r -a words <<<"$key"
   local body="${words[0]} ${words[1]}"
   pallet_work_file
   desired=$PALLET_WORK_FILE
-  if [[ -f $file ]]; then
+  # The current keys, read as whoever controls the folder (the user, in a home of their own).
+  pallet_context "$file"
+  if [[ -z $PALLET_CTX_MISSING ]]; then
+    pallet_read_current "$PALLET_CTX_PATH"
+    current=$PALLET_CURRENT
+    if [[ -n $PALLET_CURRENT_STAT && -z $current ]]; then
+      pallet_fail "authorized-key: '$file' is not a regular file"
+    fi
+  fi
+  if [[ -n $current ]]; then
     # A line holds the key when two neighbouring words are exactly the key's type and material
     # (after any options such as from="..."; the comment does not matter).
     # shellcheck disable=SC2016 # awk program, not a shell expansion
     local holds='function holds(  n, i, w) { n = split($0, w, " "); for (i = 1; i < n; i++) if (w[i] " " w[i + 1] == ENVIRON["PALLET_BODY"]) return 1; return 0 }'
-    if PALLET_BODY=$body awk "$holds"' holds() { found = 1 } END { exit !found }' "$file"; then
+    if PALLET_BODY=$body awk "$holds"' holds() { found = 1 } END { exit !found }' "$current"; then
       present=1
     fi
     if [[ $state == present ]]; then
-      cp -- "$file" "$desired"
+      cat -- "$current" >"$desired"
     else
-      PALLET_BODY=$body awk "$holds"' !holds() { print }' "$file" >"$desired"
+      PALLET_BODY=$body awk "$holds"' !holds() { print }' "$current" >"$desired"
     fi
   fi
   if [[ $state == present ]] && ((!present)); then printf '%s\n' "$key" >>"$desired"; fi
-  if [[ ! -f $file && $state == absent ]]; then return 0; fi
-  if [[ ! -d $home/.ssh ]]; then
-    pallet_changed
-    if pallet_checking; then pallet_emit "diff $home/.ssh would be created"; return 0; fi
-    install -d -m 0700 -o "$user" -g "$gid" -- "$home/.ssh"
-  elif [[ -L $home/.ssh ]]; then
-    pallet_fail "authorized-key: '$home/.ssh' is a symbolic link"
-  else
-    # sshd ignores keys in a folder others may write to; keep it the user's, 0700.
-    pallet_converge_attributes "$home/.ssh" "$user" "$gid" 0700
-  fi
+  if [[ -z $current && $state == absent ]]; then return 0; fi
+  # sshd ignores keys in a folder others may write to; keep it the user's, 0700.
+  pallet_converge_directory "$home/.ssh" "$user" "$gid" 0700
   pallet_converge_file "$desired" "$file" --owner "$user" --group "$gid" --mode 0600
 }
 """#

@@ -28,6 +28,14 @@ pallet_exec() {
     if [[ -e $creates || -L $creates ]]; then return 0; fi
     reasons+=("$creates does not exist")
   fi
+  # Check mode runs no command of the spec: a guard is not evaluated, so neither is the step.
+  if pallet_checking && [[ -n $unless$only_if ]]; then
+    PALLET_STATUS=unknown
+    local guard=unless
+    if [[ -z $unless ]]; then guard=only-if; fi
+    pallet_emit "diff exec not evaluated: check mode does not run its $guard command${reasons[0]:+ (${reasons[0]})}"
+    return 0
+  fi
   # Guards see the script's environment too, secrets included (never on a command line).
   for i in "${!secret_ids[@]}"; do
     pallet_require_secret "${secret_ids[$i]}"

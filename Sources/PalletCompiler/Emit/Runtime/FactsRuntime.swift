@@ -31,18 +31,34 @@ pallet_prefetch() {
   # Each reader is one process writing to a file in the bundle's private folder: bash reads a
   # file in blocks, where it reads a pipe one byte at a time. A failing reader (a missing path)
   # only shortens its answer.
-  local answer=$PALLET_BUNDLE_DIR/.facts i
+  local answer=$PALLET_BUNDLE_DIR/.facts i folder
   local -a fields=()
+  # The folders above each path too: pallet_path_context decides from them who may act there.
+  for i in "${paths[@]}"; do
+    pallet_folders "$i"
+    for folder in "${PALLET_PARTS[@]}"; do
+      if [[ -z ${PALLET_FACT_ASKED[$folder]:-} ]]; then paths+=("$folder"); PALLET_FACT_ASKED[$folder]=1; fi
+    done
+  done
   if ((${#paths[@]})); then
-    # NAME, then KIND:USER:UID:GROUP:GID:MODE (no field holds a ':'); missing paths are simply
+    # NAME, then KIND:USER:UID:GROUP:GID:MODE:LINKS (no field holds a ':'); missing paths are simply
     # absent from the answer.
-    stat --printf '%n\0%F:%U:%u:%G:%g:%a\0' -- "${paths[@]}" >"$answer" 2>/dev/null || true
+    stat --printf '%n\0%F:%U:%u:%G:%g:%a:%h\0' -- "${paths[@]}" >"$answer" 2>/dev/null || true
     mapfile -t -d '' fields <"$answer"
     for ((i = 0; i + 1 < ${#fields[@]}; i += 2)); do
       PALLET_FACT_STAT[${fields[i]}]=${fields[i + 1]}
-      case ${fields[i + 1]} in 'regular file:'* | 'regular empty file:'*) regular+=("${fields[i]}") ;; esac
     done
   fi
+  PALLET_FACTS=1
+  # Digests only of files root may read without following anything a user controls (a FIFO
+  # there could not be read, a link would be followed).
+  for i in "${!PALLET_FACT_STAT[@]}"; do
+    case ${PALLET_FACT_STAT[$i]} in
+      'regular file:'* | 'regular empty file:'*)
+        if pallet_path_context "$i" && [[ -z $PALLET_CTX_USER && $PALLET_CTX_PATH == "$i" ]]; then regular+=("$i"); fi
+        ;;
+    esac
+  done
   if ((${#regular[@]})); then
     # "DIGEST  NAME" (or " *NAME"), NUL-terminated, names unescaped with -z.
     sha256sum -z -- "${regular[@]}" >"$answer" 2>/dev/null || true
@@ -67,6 +83,7 @@ pallet_prefetch() {
 # pallet_facts_stale: a step changed the node; stop trusting the facts read before.
 pallet_facts_stale() {
   PALLET_FACTS=0
+  PALLET_LINK_CACHE=()
 }
 
 # pallet_lookup passwd|group NAME: the account's getent line in PALLET_LOOKUP (empty when none).
@@ -89,14 +106,14 @@ pallet_same_content() {
   cmp -s -- "$desired" "$path"
 }
 
-# pallet_attributes PATH: "KIND:USER:UID:GROUP:GID:MODE" of PATH (not following a link) in
+# pallet_attributes PATH: "KIND:USER:UID:GROUP:GID:MODE:LINKS" of PATH (not following a link) in
 # PALLET_LOOKUP.
 pallet_attributes() {
   if ((PALLET_FACTS)) && [[ -n ${PALLET_FACT_ASKED[$1]:-} && -n ${PALLET_FACT_STAT[$1]:-} ]]; then
     PALLET_LOOKUP=${PALLET_FACT_STAT[$1]}
     return 0
   fi
-  PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a' -- "$1")
+  PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a:%h' -- "$1")
 }
 """#
 }

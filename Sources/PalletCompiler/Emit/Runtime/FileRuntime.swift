@@ -52,25 +52,19 @@ pallet_file() {
     pallet_remove_file "$path"
     return 0
   fi
-  local desired
-  local -a flags=(--owner "$owner" --group "$group" --mode "$mode" --validate "$validate")
+  # An empty desired file keeps the current content (only owner, group and mode are asked).
+  local desired=''
+  local -a flags=(--owner "$owner" --group "$group" --mode "$mode" --validate "$validate" --backup "$backup")
   if [[ -n $secret ]]; then
     pallet_require_secret "$secret"
     desired=$PALLET_SECRETS_DIR/$secret
     flags+=(--secret)
   elif [[ -n $url ]]; then
-    if [[ -f $path && ! -L $path ]] && [[ $(sha256sum <"$path") == "$sha256  -" ]]; then
-      desired=$path
-    else
-      # Check mode downloads too (into the run's private work directory), so it can show the
-      # diff and catch a wrong checksum; it still changes nothing on the node.
-      pallet_work_file
-      desired=$PALLET_WORK_FILE
-      pallet_download "$url" "$desired"
-      if [[ $(sha256sum <"$desired") != "$sha256  -" ]]; then
-        pallet_fail "file: $url does not have the expected sha256 $sha256 (got $(sha256sum <"$desired" | cut -d' ' -f1))"
-      fi
-    fi
+    # Filled by the download, only when the file does not already hold the sha256; check mode
+    # downloads nothing.
+    pallet_work_file
+    desired=$PALLET_WORK_FILE
+    flags+=(--url "$url" --sha256 "$sha256")
   elif [[ -n $content ]]; then
     desired=$content
     if ((render)); then
@@ -79,30 +73,8 @@ pallet_file() {
       pallet_render "$(pallet_read_file "$content" && printf x)" >"$desired"
       truncate -s -1 -- "$desired"
     fi
-  elif [[ -e $path || -L $path ]] && [[ ! -L $path ]]; then
-    desired=$path
-  else
-    pallet_work_file
-    desired=$PALLET_WORK_FILE
-  fi
-  if [[ $backup == true ]] && ! pallet_checking; then
-    pallet_backup_file "$desired" "$path"
   fi
   pallet_converge_file "$desired" "$path" "${flags[@]}"
-}
-
-# pallet_backup_file DESIRED PATH: before PATH's content is replaced by DESIRED's, keep a copy as
-# PATH.pallet-backup-<time> (with -2, -3, ... when that name is taken, so no backup is lost).
-pallet_backup_file() {
-  local desired=$1 path=$2 backup counter=1
-  if [[ ! -f $path || -L $path ]] || cmp -s -- "$desired" "$path"; then return 0; fi
-  backup="$path.pallet-backup-$(date +%Y%m%dT%H%M%S)"
-  local stem=$backup
-  while [[ -e $backup || -L $backup ]]; do
-    counter=$((counter + 1))
-    backup="$stem-$counter"
-  done
-  cp -p -- "$path" "$backup"
 }
 
 # pallet_download URL FILE: fetch URL with curl or wget.
@@ -132,46 +104,139 @@ pallet_directory() {
     esac
   done
   if [[ $state == absent ]]; then
-    if [[ -L $path || ( -e $path && ! -d $path ) ]]; then
+    pallet_context "$path"
+    [[ -z $PALLET_CTX_MISSING ]] || return 0
+    pallet_owner_stat "$PALLET_CTX_PATH"
+    [[ -n $PALLET_LOOKUP ]] || return 0
+    if [[ ${PALLET_LOOKUP%%:*} != directory ]]; then
       pallet_fail "directory: '$path' is not a directory"
     fi
-    if [[ -d $path ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff $path: would be removed with its contents"; return 0; fi
+    # rm works below the folder without following links (openat, O_NOFOLLOW).
+    pallet_as_owner rm -rf --one-file-system -- "$PALLET_CTX_PATH"
+    return 0
+  fi
+  pallet_converge_directory "$path" "$owner" "$group" "$mode" "$recursive"
+}
+
+# pallet_converge_directory PATH OWNER GROUP MODE [RECURSIVE]: make PATH a directory with the
+# given attributes (empty means any), creating it and its missing parents in the context
+# pallet_path_context decides; with RECURSIVE true, owner and group apply to everything inside.
+pallet_converge_directory() {
+  local path=$1 owner=$2 group=$3 mode=$4 recursive=${5:-false}
+  pallet_context "$path"
+  local label=$path
+  path=$PALLET_CTX_PATH
+  if [[ -n $PALLET_CTX_USER && -n $owner && $owner != "$PALLET_CTX_USER" && $owner != "$PALLET_CTX_UID" ]]; then
+    pallet_fail "'$PALLET_CTX_DIR' is controlled by $PALLET_CTX_USER; pallet works there as $PALLET_CTX_USER, so '$label' can only belong to $PALLET_CTX_USER"
+  fi
+  local current=''
+  if [[ -z $PALLET_CTX_MISSING ]]; then
+    pallet_owner_stat "$path"
+    current=$PALLET_LOOKUP
+  fi
+  if [[ -n $current && ${current%%:*} != directory ]]; then
+    pallet_fail "directory: '$label' exists and is not a directory"
+  fi
+  if [[ -z $current ]]; then
+    pallet_changed
+    if pallet_checking; then pallet_emit "diff $label: would be created"; return 0; fi
+    if [[ -n $PALLET_CTX_USER ]]; then
+      pallet_as_owner mkdir -p -- "$path" || pallet_fail "could not create '$label' as $PALLET_CTX_USER"
+    else
+      # The first missing folder is made without -p: in a folder others may write, a name
+      # planted meanwhile makes mkdir fail instead of being followed.
+      if [[ -n $PALLET_CTX_MISSING ]]; then
+        mkdir -- "$PALLET_CTX_MISSING"
+        mkdir -p -- "${path%/*}"
+      fi
+      mkdir -m 0700 -- "$path"
+    fi
+    mode=${mode:-0755}
+    pallet_facts_stale
+  fi
+  if [[ -n $PALLET_CTX_USER ]]; then
+    pallet_owner_stat "$path"
+    pallet_split "$PALLET_LOOKUP"
+    if [[ ${PALLET_FIELDS[2]:-} != "$PALLET_CTX_UID" ]]; then
+      pallet_fail "directory: '$label' belongs to ${PALLET_FIELDS[1]:-} but sits in '$PALLET_CTX_DIR', which $PALLET_CTX_USER controls; pallet will not change it as root (remove it, or give it to $PALLET_CTX_USER)"
+    fi
+    pallet_attribute_diff "$PALLET_LOOKUP" "" "$group" "$mode"
+    if [[ -n $PALLET_ATTR_DIFF ]]; then
       pallet_changed
-      if pallet_checking; then pallet_emit "diff $path: would be removed with its contents"; return 0; fi
-      rm -rf -- "$path"
+      if pallet_checking; then pallet_emit "diff $label: ${PALLET_ATTR_DIFF}would change"; return 0; fi
+      if [[ -n $mode ]]; then pallet_as_owner chmod -- "$mode" "$path"; fi
+      if [[ -n $group ]]; then pallet_as_owner chgrp -- "$group" "$path" || pallet_fail "$PALLET_CTX_USER cannot give '$label' to group $group"; fi
+    fi
+    if [[ $recursive == true && -n $group ]]; then
+      if pallet_checking; then return 0; fi
+      pallet_as_owner find -P "$path" -xdev -mindepth 1 ! -group "$group" ! -type l -exec chgrp -- "$group" '{}' + ||
+        pallet_fail "$PALLET_CTX_USER cannot give everything in '$label' to group $group"
     fi
     return 0
   fi
-  if [[ -e $path && ! -d $path ]] || [[ -L $path ]]; then
-    pallet_fail "directory: '$path' exists and is not a directory"
-  fi
-  if [[ ! -d $path ]]; then
-    pallet_changed
-    if pallet_checking; then pallet_emit "diff $path: would be created"; return 0; fi
-    mkdir -p -- "$path"
-    chmod -- "${mode:-0755}" "$path"
-  fi
-  pallet_converge_attributes "$path" "$owner" "$group" "$mode"
-  if pallet_checking && [[ $PALLET_STATUS == would-change ]]; then return 0; fi
+  # Root: what is inside first (bottom-up), while the folder itself is still as it was.
   if [[ $recursive == true && ( -n $owner || -n $group ) ]]; then
-    local -a test=()
-    if [[ -n $owner ]]; then test+=(! -user "$owner"); fi
-    if [[ -n $group ]]; then
-      if ((${#test[@]})); then test+=(-o); fi
-      test+=(! -group "$group")
-    fi
-    local stray
-    stray=$(find "$path" -mindepth 1 \( "${test[@]}" \) -print -quit)
-    if [[ -n $stray ]]; then
-      pallet_changed
-      if pallet_checking; then
-        pallet_emit "diff $path: the owner or group of $stray and any others inside would change"
-        return 0
-      fi
-      if [[ -n $owner ]]; then chown -R -h -- "$owner" "$path"; fi
-      if [[ -n $group ]]; then chgrp -R -h -- "$group" "$path"; fi
-    fi
+    if pallet_checking && [[ -z $current ]]; then return 0; fi
+    pallet_chown_inside "$path" "$owner" "$group"
   fi
+  if [[ -z $current ]]; then
+    pallet_set_attributes "$path" "$owner" "$group" "$mode"
+  else
+    pallet_converge_attributes "$path" "$owner" "$group" "$mode"
+  fi
+}
+
+# pallet_chown_inside PATH OWNER GROUP: give everything inside PATH (root-controlled) to OWNER
+# and GROUP, bottom-up, never across file systems nor through links. Only what sits in folders
+# root alone controls, all the way up to PATH, is changed as root; anything else not yet owned
+# as asked is refused (a user could have planted it, a hard link to a file of root's perhaps).
+pallet_chown_inside() {
+  local path=$1 owner=$2 group=$3 want_uid='' want_gid='' i item up info
+  if [[ -n $owner ]]; then
+    if [[ $owner =~ ^[0-9]+$ ]]; then want_uid=$owner; else pallet_lookup passwd "$owner"; pallet_split "$PALLET_LOOKUP"; want_uid=${PALLET_FIELDS[2]:-}; fi
+    [[ -n $want_uid ]] || pallet_fail "user '$owner' does not exist"
+  fi
+  if [[ -n $group ]]; then
+    if [[ $group =~ ^[0-9]+$ ]]; then want_gid=$group; else pallet_lookup group "$group"; pallet_split "$PALLET_LOOKUP"; want_gid=${PALLET_FIELDS[2]:-}; fi
+    [[ -n $want_gid ]] || pallet_fail "group '$group' does not exist"
+  fi
+  local -a fields=() strays=()
+  local -A folder=()
+  pallet_work_file
+  # UID:GID:MODE:TYPE, then the path; children before their folder.
+  find -P "$path" -xdev -depth -printf '%U:%G:%m:%y\0%p\0' >"$PALLET_WORK_FILE"
+  mapfile -t -d '' fields <"$PALLET_WORK_FILE"
+  for ((i = 0; i + 1 < ${#fields[@]}; i += 2)); do
+    pallet_split "${fields[i]}"
+    if [[ ${PALLET_FIELDS[3]:-} == d ]]; then folder[${fields[i + 1]}]=${fields[i]}; fi
+    [[ ${fields[i + 1]} != "$path" ]] || continue
+    if [[ -n $want_uid && ${PALLET_FIELDS[0]:-} != "$want_uid" ]] || [[ -n $want_gid && ${PALLET_FIELDS[1]:-} != "$want_gid" ]]; then
+      strays+=("${fields[i + 1]}")
+    fi
+  done
+  ((${#strays[@]})) || return 0
+  for item in "${strays[@]}"; do
+    up=${item%/*}
+    while :; do
+      info=${folder[$up]:-}
+      pallet_split "$info"
+      if [[ -z $info || ${PALLET_FIELDS[0]:-} != 0 ]] || ((8#${PALLET_FIELDS[2]:-0} & 8#2)) ||
+        { ((8#${PALLET_FIELDS[2]:-0} & 8#20)) && [[ ${PALLET_FIELDS[1]:-} != 0 ]]; }; then
+        pallet_fail "directory: '$item' is not owned as asked and sits in '$up', which a user other than root controls; pallet will not change its owner as root (it could be a planted hard link)"
+      fi
+      [[ $up != "$path" ]] || break
+      up=${up%/*}
+    done
+  done
+  pallet_changed
+  if pallet_checking; then
+    pallet_emit "diff $path: the owner or group of ${strays[0]} and ${#strays[@]} item(s) in all would change"
+    return 0
+  fi
+  if [[ -n $owner ]]; then chown -h -- "$owner" "${strays[@]}"; fi
+  if [[ -n $group ]]; then chgrp -h -- "$group" "${strays[@]}"; fi
 }
 
 # pallet_link --path PATH --target TARGET [--state present|absent]
@@ -185,37 +250,47 @@ pallet_link() {
       *) pallet_fail "link: unknown option '$1'" ;;
     esac
   done
+  pallet_context "$path"
+  local label=$path kind=''
+  path=$PALLET_CTX_PATH
+  if [[ -n $PALLET_CTX_MISSING ]]; then
+    [[ $state == present ]] || return 0
+    if pallet_checking; then pallet_changed; pallet_emit "diff $label: would link to $target (its folder does not exist yet)"; return 0; fi
+    pallet_fail "link: the directory '${path%/*}' does not exist"
+  fi
+  pallet_owner_stat "$path"
+  kind=${PALLET_LOOKUP%%:*}
   if [[ $state == absent ]]; then
-    if [[ -e $path && ! -L $path ]]; then pallet_fail "link: '$path' is not a symbolic link"; fi
-    if [[ -L $path ]]; then
+    if [[ -n $kind && $kind != 'symbolic link' ]]; then pallet_fail "link: '$label' is not a symbolic link"; fi
+    if [[ -n $kind ]]; then
       pallet_changed
-      if pallet_checking; then pallet_emit "diff $path: link would be removed"; return 0; fi
-      rm -f -- "$path"
+      if pallet_checking; then pallet_emit "diff $label: link would be removed"; return 0; fi
+      pallet_as_owner rm -f -- "$path"
     fi
     return 0
   fi
   local current=''
-  if [[ -L $path ]]; then current=$(readlink -- "$path"); fi
-  if [[ -L $path && $current == "$target" ]]; then return 0; fi
-  if [[ -d $path && ! -L $path ]]; then pallet_fail "link: '$path' is a directory"; fi
+  if [[ $kind == 'symbolic link' ]]; then
+    current=$(pallet_as_owner readlink -- "$path")
+    if [[ $current == "$target" ]]; then return 0; fi
+  fi
+  if [[ $kind == directory ]]; then pallet_fail "link: '$label' is a directory"; fi
   pallet_changed
   if pallet_checking; then
-    if [[ -L $path ]]; then
-      pallet_emit "diff $path: would link to $target (now to $current)"
-    elif [[ -e $path ]]; then
-      pallet_emit "diff $path: would link to $target (now a file)"
+    if [[ $kind == 'symbolic link' ]]; then
+      pallet_emit "diff $label: would link to $target (now to $current)"
+    elif [[ -n $kind ]]; then
+      pallet_emit "diff $label: would link to $target (now a file)"
     else
-      pallet_emit "diff $path: would link to $target"
+      pallet_emit "diff $label: would link to $target"
     fi
     return 0
   fi
-  local dir=${path%/*}
-  if [[ -z $dir ]]; then dir=/; fi
-  # A name no file has (ln refuses to overwrite, so the unchecked name cannot be raced).
-  PALLET_TEMP_FILE=$(mktemp -u "$dir/.pallet-link.XXXXXX")
-  ln -s -- "$target" "$PALLET_TEMP_FILE"
-  mv -f -T -- "$PALLET_TEMP_FILE" "$path"
-  PALLET_TEMP_FILE=''
+  # A fresh name beside it (ln refuses to overwrite, so a name planted meanwhile fails), then a
+  # rename over the path.
+  # shellcheck disable=SC2016 # a program for bash -c
+  pallet_as_owner bash -c 'set -eu; dir=${2%/*}; tmp=$(mktemp -u -- "${dir:-/}/.pallet-link.XXXXXX"); ln -s -- "$1" "$tmp"; mv -f -T -- "$tmp" "$2"' \
+    pallet-link "$target" "$path" || pallet_fail "link: could not make '$label'${PALLET_CTX_USER:+ as $PALLET_CTX_USER}"
 }
 
 # pallet_line --path PATH [--line LINE] [--match REGEX] [--state present|absent]
@@ -232,10 +307,13 @@ pallet_line() {
       *) pallet_fail "line: unknown option '$1'" ;;
     esac
   done
-  if [[ ! -f $path ]]; then
+  pallet_context "$path"
+  if [[ -n $PALLET_CTX_MISSING ]]; then pallet_fail "line: '$path' does not exist or is not a regular file"; fi
+  pallet_read_current "$PALLET_CTX_PATH"
+  if [[ -z $PALLET_CURRENT ]]; then
     pallet_fail "line: '$path' does not exist or is not a regular file"
   fi
-  local desired
+  local desired current=$PALLET_CURRENT
   pallet_work_file
   desired=$PALLET_WORK_FILE
   # shellcheck disable=SC2016 # awk program, not a shell expansion
@@ -250,7 +328,7 @@ pallet_line() {
       print
     }
     END { if (!absent && !found) print line }
-  ' "$path" >"$desired"
+  ' "$current" >"$desired"
   pallet_converge_file "$desired" "$path"
 }
 """#
