@@ -127,6 +127,25 @@ struct FinalValueTests {
         #expect(errors.first?.contains("variable 'who' defined at specs/main.yaml:19:23 as '--help'; in crate account used at specs/main.yaml:18:11") == true)
     }
 
+    @Test("the built-in apt-proxy crate refuses a 'url' parameter that would inject into apt.conf, naming the 'with' value")
+    func aptProxyCrate() throws {
+        let (tree, errors) = try compileMain(#"""
+            groups:
+              g:
+                service: lab
+                phases:
+                  configure:
+                    - crate: apt-proxy
+                      with: {url: "http://10.0.2.2:3142\";APT::Update::Pre-Invoke{\"touch/pwned\";};\""}
+            """#)
+        #expect(tree == nil)
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("pallet:crates.yaml:") == true, "\(errors)")
+        #expect(errors.first?.contains("'proxy' must be an http:// or https:// URL of URL characters only") == true, "\(errors)")
+        #expect(errors.first?.contains("variable 'url' defined at specs/main.yaml:12:23") == true, "\(errors)")
+        #expect(errors.first?.contains("in crate apt-proxy used at specs/main.yaml:11:11") == true, "\(errors)")
+    }
+
     @Test("node values are checked with every value a node can have: a node name is no account, an address no path component")
     func nodeValues() throws {
         let account = try errors(vars: "{}", step: "user: {name: \"{{ node.name }}\"}")
