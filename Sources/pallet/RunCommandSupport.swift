@@ -53,6 +53,7 @@ struct RunCommandSupport {
                     provisionErrors.append("group \(group.name): \(error)")
                     continue
                 }
+                provisionErrors += outcome.rejected.map { "group \(group.name): \($0)" }
                 if !outcome.created.isEmpty { printError("pallet: created \(outcome.created.joined(separator: ", "))") }
                 // New VMs have new host keys, possibly at the address of a VM destroyed earlier.
                 let knownHosts = KnownHosts(path: session.knownHostsFile)

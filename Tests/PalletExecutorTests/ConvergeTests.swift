@@ -124,4 +124,36 @@ struct ConvergeTests {
         #expect(try vms().isEmpty)
         #expect(FileManager.default.fileExists(atPath: base))
     }
+
+    @Test("a VM that reports an address ssh could take for an option, or a path could climb with, is left alone with a clear error")
+    func hostileGuestAddress() throws {
+        let project = try TemporaryProject()
+        defer { project.remove() }
+        let keys = try TestHostSupport.makeKeyPair(in: project.root + "/keys")
+        let base = project.root + "/base.vdi"
+        try Data(repeating: 7, count: 4096).write(to: URL(fileURLWithPath: base))
+        var environment = try hooks(in: project.root + "/sim", publicKey: keys.publicKey)
+        // The guest, not pallet, decides what it publishes: here an ssh option and a '..'.
+        let hostile = project.root + "/sim/hostile-hook"
+        try """
+            #!/usr/bin/env bash
+            case $1 in
+              db-1) printf '%s\\n' '-oProxyCommand=touch${IFS}\(project.root)/pwned' ;;
+              *) printf '%s\\n' '..' ;;
+            esac
+
+            """.write(toFile: hostile, atomically: true, encoding: .utf8)
+        chmod(hostile, 0o755)
+        environment["VBOXSIM_START_HOOK"] = hostile
+        func pallet(_ arguments: [String]) throws -> ProcessResult {
+            try ProcessRunner.run([RepositoryPaths.palletBinary] + arguments, directory: project.root, environment: environment)
+        }
+        try project.write("specs/infra.yaml", specs(base: base, key: keys.privateKey, web: 1, db: 1))
+        #expect(try pallet(["plan"]).status == 0)
+        let run = try pallet(["converge"])
+        #expect(run.status == 1, "\(run.combined)")
+        #expect(run.stderr.contains("VM db-1 reported the address '-oProxyCommand=touch${IFS}"), "\(run.combined)")
+        #expect(run.stderr.contains("VM web-1 reported the address '..'"), "\(run.combined)")
+        #expect(!FileManager.default.fileExists(atPath: project.root + "/pwned"))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletSpec
 import Subprocess
 import SystemPackage
 
@@ -16,6 +17,8 @@ public struct Provisioner: Sendable {
         public var created: [String]
         /// Why provisioning failed, if it did.
         public var error: String?
+        /// Nodes left alone because what their VM reported cannot be trusted, each with the reason.
+        public var rejected: [String] = []
     }
 
     let plan: LoadedPlan
@@ -57,6 +60,12 @@ public struct Provisioner: Sendable {
             for line in result.standardOutput.split(separator: "\n") {
                 let words = line.split(separator: " ").map(String.init)
                 guard words.count == 6, words[0] == "node", let index = Int(words[2]), let port = Int(words[4]) else { continue }
+                // The address comes from the VM (a guest property anyone with root in the guest can
+                // set): it reaches ssh and the node's run only when it is a plain host address.
+                guard NameRules.isValidAddress(words[3]) else {
+                    outcome.rejected.append("VM \(words[1].debugEscaped) reported the address '\(words[3].debugEscaped)', which is not a host name or IP address; that node was left alone")
+                    continue
+                }
                 let login = Inventory.login(of: group.nodes.first { $0.index == index }, admin: adminCredentials, home: home)
                 outcome.targets.append(Target(name: words[1], group: group.name, index: index, address: words[3], port: port,
                                               admin: adminCredentials, login: login))

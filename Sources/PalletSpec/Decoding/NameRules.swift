@@ -71,12 +71,33 @@ public enum NameRules {
         isAlphanumeric(byte) || "-._~:/?#[]@!$&'()*+,;=%".utf8.contains(byte)
     }
 
+    /// Whether `text` is a host address: a DNS name (labels of letters, digits, `-` and `_`, none
+    /// empty and none starting with `-`), an IPv4 literal, or an IPv6 literal (hex digits, `:` and
+    /// `.`), at most 253 bytes. Nothing ssh could take for an option, and no `..` that could climb
+    /// out of a folder when the address is used in a path.
+    public static func isValidAddress(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+        if bytes.contains(UInt8(ascii: ":")) {
+            return bytes.allSatisfy { isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
+                && !bytes.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: true).contains { $0.count > 4 && !$0.contains(UInt8(ascii: ".")) }
+        }
+        return bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { label in
+            guard let first = label.first, label.count <= 63, first != UInt8(ascii: "-") else { return false }
+            return label.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        }
+    }
+
     /// Whether `text` is a file mode written in octal, such as `0644` or `755`.
     public static func isValidMode(_ text: String) -> Bool {
         (3...4).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
+    }
 
     private static func isLowerOrUnderscore(_ byte: UInt8) -> Bool {
         (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || byte == UInt8(ascii: "_")
