@@ -1136,6 +1136,9 @@ pallet_converge_directory() {
   if [[ -n $PALLET_CTX_USER ]]; then
     pallet_owner_stat "$path"
     pallet_split "$PALLET_LOOKUP"
+    if [[ ${PALLET_FIELDS[0]:-} != directory ]]; then
+      pallet_fail "directory: '$label' is not a directory that $PALLET_CTX_USER can reach (it or a folder above it changed meanwhile)"
+    fi
     if [[ ${PALLET_FIELDS[2]:-} != "$PALLET_CTX_UID" ]]; then
       pallet_fail "directory: '$label' belongs to ${PALLET_FIELDS[1]:-} but sits in '$PALLET_CTX_DIR', which $PALLET_CTX_USER controls; pallet will not change it as root (remove it, or give it to $PALLET_CTX_USER)"
     fi
@@ -1212,8 +1215,13 @@ pallet_chown_inside() {
     pallet_emit "diff $path: the owner or group of ${strays[0]} and ${#strays[@]} item(s) in all would change"
     return 0
   fi
-  if [[ -n $owner ]]; then chown -h -- "$owner" "${strays[@]}"; fi
-  if [[ -n $group ]]; then chgrp -h -- "$group" "${strays[@]}"; fi
+  # One pass, in find's order: once a folder is handed over, nothing below it is touched again
+  # (a second pass would go through folders their new owner may have swapped meanwhile).
+  if [[ -n $owner ]]; then
+    chown -h -- "$owner${group:+:$group}" "${strays[@]}"
+  else
+    chgrp -h -- "$group" "${strays[@]}"
+  fi
 }
 
 # pallet_link --path PATH --target TARGET [--state present|absent]

@@ -275,6 +275,12 @@ struct NodeSafetyTests {
         var steps: @Sendable (String) -> [String]
         var resetA = "true"
         var resetB = "true"
+        /// Run as root before each run.
+        var rootReset = "true"
+        /// Whether every step must still succeed (the attacker cannot touch what pallet works on).
+        var mustSucceed = false
+        /// The folders the attacker watches.
+        var watched = "/home/alice /home/alice/.ssh /home/alice/race /home/alice/race/dirs /tmp"
         var secrets: @Sendable (String) -> [String: String] = { _ in [:] }
     }
 
@@ -306,9 +312,17 @@ struct NodeSafetyTests {
         RaceKind(description: "directory", steps: { variant in
             (1...4).map { variant == "A" ? "- directory: {path: /home/alice/race/dirs/d\($0)/sub, mode: \"0750\"}" : "- directory: {path: /home/alice/race/dirs/d\($0), state: absent}" }
         }, resetA: "rm -rf /home/alice/race/dirs/*"),
+        RaceKind(description: "directory (recursive owner, as root)", steps: { _ in
+            ["- directory: {path: /srv/race-tree, owner: alice, group: alice, recursive: true}"]
+        }, rootReset: """
+            install -d -m 0755 -o root -g root /srv/race-tree && chown root:root /srv/race-tree
+            find /srv/race-tree -mindepth 1 -delete
+            mkdir -p /srv/race-tree/a/b/c
+            for d in /srv/race-tree /srv/race-tree/a /srv/race-tree/a/b /srv/race-tree/a/b/c; do touch "$d/f1" "$d/f2"; done
+            """, mustSucceed: true, watched: "/srv/race-tree"),
         RaceKind(description: "file in /tmp", steps: { variant in
             (1...4).map { "- file: {path: /tmp/pallet-race\($0), content: \"\(variant) \($0)\\n\", owner: root, mode: \"0644\"}" }
-        }),
+        }, mustSucceed: true),
     ]
 
     @Test("an inotify-driven attacker swapping pallet's temp files and targets for links and FIFOs wins nothing (50+ attempts per step kind)")
@@ -329,18 +343,21 @@ struct NodeSafetyTests {
                     let stored = try host.exec(["bash", "-c", "cat > /root/race/$1.tar", "store", variant], stdin: bundle)
                     #expect(stored.status == 0)
                 }
-                let result = try host.exec(["bash", "-c", Self.raceLoop, "race", kind.resetA, kind.resetB])
+                let root = try host.shell(kind.rootReset)
+                #expect(root.status == 0, "\(kind): \(root.combined)")
+                let result = try host.exec(["bash", "-c", Self.raceLoop, "race", kind.resetA, kind.resetB, kind.rootReset, kind.watched])
                 #expect(result.status == 0, "\(kind): \(result.combined)")
                 print("race \(kind): \(result.stdout)", terminator: "")
                 let report = Self.fields(result.stdout)
                 let attempts = report["attempts"] ?? 0
                 #expect(attempts >= 50, "\(kind): only \(attempts) attempts: \(result.combined)")
                 #expect(report["leaks"] == 0, "\(kind): the attacker read root-only content: \(result.combined)")
+                if kind.mustSucceed { #expect(report["failed"] == 0, "\(kind): \(result.stdout)") }
                 swaps += report["swaps"] ?? 0
                 #expect(try host.shell(Self.sentinels).stdout == before, "\(kind): a root-only file changed")
-                let rootOwned = try host.shell("find /home/alice -user root -print")
+                let rootOwned = try host.shell("find /home/alice /srv/race-tree -user root -print 2>/dev/null; true")
                 #expect(rootOwned.stdout.isEmpty, "\(kind): root-owned entries in alice's home: \(rootOwned.stdout)")
-                let leaked = try host.shell("setpriv --reuid=alice --regid=alice --init-groups grep -rl ROOT-ONLY /home/alice /tmp 2>/dev/null; true")
+                let leaked = try host.shell("setpriv --reuid=alice --regid=alice --init-groups grep -rl ROOT-ONLY /home/alice /tmp /srv 2>/dev/null; true")
                 #expect(leaked.stdout.isEmpty, "\(kind): root-only content readable by alice: \(leaked.stdout)")
             }
             // The attacker did race: it swapped files while pallet worked.
@@ -349,34 +366,41 @@ struct NodeSafetyTests {
     }
 
     /// Runs /root/race/A.tar and B.tar alternately under attack until 50 steps acted (changed or
-    /// failed); prints "attempts=N runs=N swaps=N leaks=N".
+    /// failed); prints "attempts=N runs=N failed=N swaps=N leaks=N" and the first error.
     static let raceLoop = #"""
         set -u
-        reset_a=$1 reset_b=$2
+        reset_a=$1 reset_b=$2 root_reset=$3
+        read -r -a watched <<<"$4"
         log=/opt/pallet-attack/alice/race.log
         : > "$log"; chown alice: "$log"
         as_alice() { setpriv --reuid=alice --regid=alice --init-groups --reset-env -- "$@"; }
         # Started directly (no subshell), so that $! is the attacker itself.
         setpriv --reuid=alice --regid=alice --init-groups --reset-env -- python3 /opt/pallet-attack/race-attacker.py "$log" /root/secret /root \
-          /home/alice /home/alice/.ssh /home/alice/race /home/alice/race/dirs /tmp >/dev/null 2>&1 &
+          "${watched[@]}" >/dev/null 2>&1 &
         attacker=$!
         for _ in $(seq 100); do grep -q ready "$log" && break; sleep 0.05; done
-        attempts=0 runs=0
+        attempts=0 runs=0 failed=0 first_failure=''
+        # Each bundle unpacked once, in a private folder, and run again and again.
+        for variant in A B; do
+          rm -rf "/root/race/$variant.d" && mkdir -m 0700 "/root/race/$variant.d" && tar -xf "/root/race/$variant.tar" -C "/root/race/$variant.d"
+        done
         while ((attempts < 50 && runs < 80)); do
           for variant in A B; do
+            bash -c "$root_reset" >/dev/null
             if [[ $variant == A ]]; then as_alice bash -c "$reset_a"; else as_alice bash -c "$reset_b"; fi
-            dir=$(mktemp -d /root/race/run.XXXXXX)
-            tar -xf "/root/race/$variant.tar" -C "$dir"
-            bash "$dir/run.sh" > "$dir.out" 2>&1 || true
-            n=$(grep -cE '^::pallet step [0-9]+/[0-9]+ (changed|failed) ' "$dir.out" || true)
-            attempts=$((attempts + n)) runs=$((runs + 1))
-            rm -rf -- "$dir" "$dir.out"
+            out=/root/race/$variant.out
+            bash "/root/race/$variant.d/run.sh" > "$out" 2>&1 || true
+            n=$(grep -cE '^::pallet step [0-9]+/[0-9]+ (changed|failed) ' "$out" || true)
+            f=$(grep -cE '^::pallet step [0-9]+/[0-9]+ failed ' "$out" || true)
+            if ((f)) && [[ -z $first_failure ]]; then first_failure=$(grep '^pallet: error' "$out" | head -1); fi
+            attempts=$((attempts + n)) runs=$((runs + 1)) failed=$((failed + f))
           done
         done
         kill "$attacker"; wait "$attacker" 2>/dev/null
         swaps=$(grep -cE '^(swap|fifo) ' "$log" || true)
         leaks=$(grep -c '^leak ' "$log" || true)
-        echo "attempts=$attempts runs=$runs swaps=$swaps leaks=$leaks"
+        echo "attempts=$attempts runs=$runs failed=$failed swaps=$swaps leaks=$leaks"
+        if [[ -n $first_failure ]]; then echo "first failure: $first_failure"; fi
         """#
 
     static func fields(_ text: String) -> [String: Int] {
