@@ -6,7 +6,9 @@ group with `vars: {big: <100 KB>}` and N `file` steps; the workloads are
 
 - `same`: every step's content is `"{{ big }}"` (identical payloads: stored once per bundle);
 - `distinct`: every step's content is `"{{ big }} #i"` (N different payloads of 100 KB each);
-- `inline`: one step whose content uses `{{ big }}` N/20 times (one value of N/20 x 100 KB).
+- `inline`: one step whose content uses `{{ big }}` N/20 times (one value of N/20 x 100 KB);
+- `errors`: 10 x N steps `user: {name: "{{ bad }}"}` with `bad: -rf`: 10 x N located errors (each
+  error was once checked against every earlier one: quadratic).
 
 Prints, per workload and size, the wall time (median of --rounds runs), the peak memory and the
 size of out/, then the growth exponent k in time ~ N^k (least squares on the log-log points).
@@ -41,7 +43,11 @@ def specs(workload, uses):
         "services:", "  lab:", "    provider: hosts", "    hosts:", "      - {name: h1, group: g, address: 192.0.2.1}",
         "groups:", "  g:", "    service: lab", f"    vars: {{big: \"{escaped}\"}}", "    phases:", "      configure:",
     ]
-    if workload == "inline":
+    if workload == "errors":
+        lines[8] = "    vars: {big: \"x\", bad: \"-rf\"}"
+        for i in range(uses * 10):
+            lines.append("        - user: {name: \"{{ bad }}\"}")
+    elif workload == "inline":
         lines.append("        - file: {path: /srv/inline, content: \"" + "{{ big }}" * (uses // 20) + "\"}")
     else:
         for i in range(uses):
@@ -61,9 +67,10 @@ def folder_size(path):
 def run(binary, project):
     start = time.perf_counter()
     process = subprocess.Popen([binary, "plan", "--project", project], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Read stderr to its end first: thousands of error lines would fill the pipe and block pallet.
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
     if process.stderr:
         process.stderr.close()
     return elapsed, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status), error
@@ -80,7 +87,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pallet")
-    parser.add_argument("--workloads", default="same,distinct,inline")
+    parser.add_argument("--workloads", default="same,distinct,inline,errors")
     args = parser.parse_args()
     binary = args.pallet
     for candidate in [os.path.join(ROOT, ".build-release/release/pallet"), os.path.join(ROOT, ".build/release/pallet")]:
@@ -105,7 +112,8 @@ def main():
                     elapsed, peak, code, error = run(binary, work)
                     times.append(elapsed)
                     peaks.append(peak)
-                    result = "ok" if code == 0 else "refused: " + error.strip().splitlines()[0][:90] if error.strip() else f"exit {code}"
+                    lines = error.strip().splitlines()
+                    result = "ok" if code == 0 else (f"refused ({len(lines)} lines): " + lines[0][:70]) if lines else f"exit {code}"
                 size = folder_size(os.path.join(work, "out")) if os.path.isdir(os.path.join(work, "out")) else 0
                 median = statistics.median(times)
                 points.append((uses, median))

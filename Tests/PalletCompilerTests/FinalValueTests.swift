@@ -89,7 +89,7 @@ struct FinalValueTests {
         #expect(errors.first?.contains("variable 's' defined at") == true)
     }
 
-    @Test("single-line, name, mode-free text rules hold after substitution: sysctl, line, authorized key, service name")
+    @Test("the actions' own rules hold after substitution: sysctl value, line, authorized key, service name, package name, directory '/'")
     func otherRules() throws {
         #expect(try errors(vars: "{v: \"1\\nkernel.x = 2\"}", step: "sysctl: {name: vm.swappiness, value: \"{{ v }}\"}")
             .first?.contains("'value' must be a single line") == true)
@@ -101,6 +101,8 @@ struct FinalValueTests {
             .first?.contains("'name' 'nginx; reboot' is not a valid name") == true)
         #expect(try errors(vars: "{p: \"-y\"}", step: "packages: [\"{{ p }}\"]")
             .first?.contains("'-y' is not a valid package name") == true)
+        #expect(try errors(vars: "{d: /}", step: "directory: {path: \"{{ d }}\", state: absent}")
+            .first?.contains("'directory' cannot manage '/'") == true)
     }
 
     @Test("a crate parameter is checked where the crate uses it, naming the 'with' value it came from")

@@ -2,20 +2,23 @@
 public final class Diagnostics {
     /// The diagnostics in the order they were reported.
     public private(set) var all: [Diagnostic] = []
+    /// The errors recorded, to find a repeated one without scanning `all` (which made many
+    /// errors quadratic).
+    private var errors: Set<Diagnostic> = []
 
     /// Creates an empty collection.
     public init() {}
 
     /// Whether any error has been reported.
-    public var hasErrors: Bool { all.contains { $0.severity == .error } }
+    public var hasErrors: Bool { !errors.isEmpty }
 
     /// The number of errors reported (notes excluded).
-    public var errorCount: Int { all.count { $0.severity == .error } }
+    public var errorCount: Int { errors.count }
 
     /// Records an error at a location; the same error at the same place is recorded once.
     public func error(_ location: SourceLocation, _ message: String) {
         let diagnostic = Diagnostic(.error, at: location, message)
-        guard !all.contains(diagnostic) else { return }
+        guard errors.insert(diagnostic).inserted else { return }
         all.append(diagnostic)
     }
 
