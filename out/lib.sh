@@ -275,6 +275,14 @@ pallet_read_file() {
   printf '%s' "${text%x}"
 }
 
+# pallet_load_file PATH: the file's exact bytes, trailing newlines kept, in PALLET_VALUE (a
+# command substitution alone would drop them).
+PALLET_VALUE=''
+pallet_load_file() {
+  PALLET_VALUE=$(cat -- "$1" && printf x) || return 1
+  PALLET_VALUE=${PALLET_VALUE%x}
+}
+
 # pallet_require_secret ID: fail unless the executor delivered the secret.
 pallet_require_secret() {
   if [[ ! -f $PALLET_SECRETS_DIR/$1 ]]; then
@@ -931,7 +939,10 @@ pallet_exec() {
   done
   local -a guard_env=()
   for i in "${!env_names[@]}"; do guard_env+=("${env_names[$i]}=${env_values[$i]}"); done
-  for i in "${!secret_names[@]}"; do guard_env+=("${secret_names[$i]}=$(pallet_read_file "${secret_ids[$i]}")"); done
+  for i in "${!secret_names[@]}"; do
+    pallet_load_file "${secret_ids[$i]}"
+    guard_env+=("${secret_names[$i]}=$PALLET_VALUE")
+  done
   if [[ -n $unless ]]; then
     if pallet_guard_env "$unless" "${guard_env[@]}"; then return 0; fi
     reasons+=("the unless command failed")
@@ -958,7 +969,10 @@ pallet_exec() {
   status=0
   (
     for i in "${!env_names[@]}"; do export "${env_names[$i]}=${env_values[$i]}"; done
-    for i in "${!secret_names[@]}"; do export "${secret_names[$i]}=$(pallet_read_file "${secret_ids[$i]}")"; done
+    for i in "${!secret_names[@]}"; do
+      pallet_load_file "${secret_ids[$i]}"
+      export "${secret_names[$i]}=$PALLET_VALUE"
+    done
     # Not the protocol (fd 3) nor the node lock (fd 9): a daemon the script starts must not
     # hold them open after the run.
     exec "$interpreter" "$file" </dev/null >&2 3>&- 9>&-

@@ -81,6 +81,33 @@ struct SecretDeliveryTests {
         }
     }
 
+    @Test("a secret ending in newlines reaches an exec script's environment and its guard byte for byte",
+          .enabled(if: TestHostSupport.requireRoot("Secret delivery on a test host")))
+    func trailingNewlinesKept() throws {
+        try TestHostCluster.with(names: ["db1"]) { cluster in
+            let secret = cluster.directory + "/pw"
+            try Data("p'w\\d\n\n".utf8).write(to: URL(fileURLWithPath: secret))
+            let setup = try ClusterProject(cluster: cluster, groupOf: ["db1": "db"], groups: """
+                  db:
+                    service: lab
+                    phases:
+                      configure:
+                        - exec:
+                            script: 'printf "%s" "$PW" >/etc/pw-script'
+                            unless: 'printf "%s" "$PW" >/etc/pw-guard; false'
+                            environment: {PW: {secret: {file: \(secret)}}}
+                """)
+            defer { setup.project.remove() }
+            let plan = try setup.pallet(["plan"])
+            #expect(plan.status == 0, "\(plan.combined)")
+            let run = try setup.pallet(["apply"])
+            #expect(run.status == 0, "\(run.combined)")
+            let host = try #require(cluster["db1"])
+            #expect(host.upperFile("/etc/pw-script") == Array("p'w\\d\n\n".utf8))
+            #expect(host.upperFile("/etc/pw-guard") == Array("p'w\\d\n\n".utf8))
+        }
+    }
+
     @Test("a secret holding a NUL byte is refused, naming the secret, before anything runs on any node",
           .enabled(if: TestHostSupport.requireRoot("Secret delivery on a test host")))
     func nulSecretRefused() throws {

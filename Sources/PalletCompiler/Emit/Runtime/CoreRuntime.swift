@@ -279,6 +279,14 @@ pallet_read_file() {
   printf '%s' "${text%x}"
 }
 
+# pallet_load_file PATH: the file's exact bytes, trailing newlines kept, in PALLET_VALUE (a
+# command substitution alone would drop them).
+PALLET_VALUE=''
+pallet_load_file() {
+  PALLET_VALUE=$(cat -- "$1" && printf x) || return 1
+  PALLET_VALUE=${PALLET_VALUE%x}
+}
+
 # pallet_require_secret ID: fail unless the executor delivered the secret.
 pallet_require_secret() {
   if [[ ! -f $PALLET_SECRETS_DIR/$1 ]]; then

@@ -43,7 +43,10 @@ pallet_exec() {
   done
   local -a guard_env=()
   for i in "${!env_names[@]}"; do guard_env+=("${env_names[$i]}=${env_values[$i]}"); done
-  for i in "${!secret_names[@]}"; do guard_env+=("${secret_names[$i]}=$(pallet_read_file "${secret_ids[$i]}")"); done
+  for i in "${!secret_names[@]}"; do
+    pallet_load_file "${secret_ids[$i]}"
+    guard_env+=("${secret_names[$i]}=$PALLET_VALUE")
+  done
   if [[ -n $unless ]]; then
     if pallet_guard_env "$unless" "${guard_env[@]}"; then return 0; fi
     reasons+=("the unless command failed")
@@ -70,7 +73,10 @@ pallet_exec() {
   status=0
   (
     for i in "${!env_names[@]}"; do export "${env_names[$i]}=${env_values[$i]}"; done
-    for i in "${!secret_names[@]}"; do export "${secret_names[$i]}=$(pallet_read_file "${secret_ids[$i]}")"; done
+    for i in "${!secret_names[@]}"; do
+      pallet_load_file "${secret_ids[$i]}"
+      export "${secret_names[$i]}=$PALLET_VALUE"
+    done
     # Not the protocol (fd 3) nor the node lock (fd 9): a daemon the script starts must not
     # hold them open after the run.
     exec "$interpreter" "$file" </dev/null >&2 3>&- 9>&-
