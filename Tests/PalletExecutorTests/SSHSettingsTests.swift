@@ -23,6 +23,10 @@ struct SSHSettingsTests {
                 for option in ["ForwardAgent=no", "ForwardX11=no", "ClearAllForwardings=yes", "PermitLocalCommand=no", "BatchMode=yes"] {
                     #expect(all.contains(option), "\(option) missing: \(all)")
                 }
+                let exit = options(settings.exitArguments(for: target(pinned: pinned), as: admin))
+                for option in ["ForwardAgent=no", "ForwardX11=no", "ClearAllForwardings=yes", "PermitLocalCommand=no"] {
+                    #expect(exit.contains(option), "\(option) missing from the master's exit command: \(exit)")
+                }
             }
         }
     }

@@ -41,13 +41,7 @@ public struct SSHSettings: Sendable {
             "-o", "ConnectTimeout=\(connectTimeout)",
             "-o", "ServerAliveInterval=5",
             "-o", "ServerAliveCountMax=3",
-            // A node runs bundles as root: it gets no way back to the control host, whatever
-            // the operator's ssh_config says (no agent, no X11, no port forwards, no local command).
-            "-o", "ForwardAgent=no",
-            "-o", "ForwardX11=no",
-            "-o", "ClearAllForwardings=yes",
-            "-o", "PermitLocalCommand=no",
-        ]
+        ] + Self.noForwarding
         arguments += multiplex
             ? ["-o", "ControlMaster=auto", "-o", "ControlPath=\(controlDirectory)/%C", "-o", "ControlPersist=\(controlPersist)"]
             : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]
@@ -66,6 +60,13 @@ public struct SSHSettings: Sendable {
         arguments += ["--", target.address, command]
         return arguments
     }
+
+    /// The options of every ssh pallet starts: a node runs bundles as root, so it gets no way back
+    /// to the control host, whatever the operator's ssh_config says (no agent, no X11, no port
+    /// forwards, no local command).
+    public static let noForwarding = [
+        "-o", "ForwardAgent=no", "-o", "ForwardX11=no", "-o", "ClearAllForwardings=yes", "-o", "PermitLocalCommand=no",
+    ]
 
     /// The known_hosts file of the hosts whose key the inventory pins, in the private control
     /// folder (written by ``KnownHosts/writePinned(_:to:)`` before any connection).
@@ -88,6 +89,6 @@ public struct SSHSettings: Sendable {
 
     /// The arguments that close the master connection of `target` as `credentials`.
     public func exitArguments(for target: Target, as credentials: Credentials) -> [String] {
-        ["-o", "ControlPath=\(controlDirectory)/%C", "-p", String(target.port), "-l", credentials.user, "-O", "exit", "--", target.address]
+        Self.noForwarding + ["-o", "ControlPath=\(controlDirectory)/%C", "-p", String(target.port), "-l", credentials.user, "-O", "exit", "--", target.address]
     }
 }
