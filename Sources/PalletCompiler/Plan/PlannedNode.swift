@@ -14,4 +14,6 @@ public struct PlannedNode: Sendable, Codable {
     public var loginUser: String?
     /// The bootstrap login key path on the control host.
     public var loginKey: String?
+    /// The host's pinned ssh host key (`TYPE BASE64`), when the inventory gives one.
+    public var hostKey: String? = nil
 }

@@ -52,7 +52,8 @@ public struct Resolver {
             let members = hosts.filter { $0.group.value == group.name.value }
             nodes = members.enumerated().map { offset, host in
                 PlannedNode(name: host.name.value, index: offset + 1, address: host.address.value, port: host.port,
-                            osFamily: host.osFamily?.value, loginUser: host.login?.username.value, loginKey: host.login?.privateKey?.value)
+                            osFamily: host.osFamily?.value, loginUser: host.login?.username.value, loginKey: host.login?.privateKey?.value,
+                            hostKey: host.hostKey?.value)
             }
             count = members.count
         }

@@ -26,7 +26,7 @@ public struct Inventory: Sendable {
                 }
                 let login = Self.login(of: node, admin: adminCredentials, home: home)
                 targets.append(Target(name: node.name, group: group.name, index: node.index, address: address, port: node.port,
-                                      admin: adminCredentials, login: login))
+                                      admin: adminCredentials, login: login, hostKey: node.hostKey))
             }
         }
         self.targets = targets

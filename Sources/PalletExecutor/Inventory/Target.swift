@@ -16,6 +16,8 @@ public struct Target: Sendable, Hashable {
     public var admin: Credentials
     /// The login user and key for bootstrap (the admin user when the node has no other).
     public var login: Credentials
+    /// The host key pinned in the inventory (`TYPE BASE64`): ssh accepts this key only.
+    public var hostKey: String? = nil
 }
 
 /// A user and the private key ssh logs in with.

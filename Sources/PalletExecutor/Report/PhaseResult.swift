@@ -54,6 +54,8 @@ public struct PhaseResult: Codable, Sendable {
     public var log: String
     /// Wall time in seconds.
     public var seconds: Double
+    /// What of the node's output was cut to stay within the output limits (nil when nothing).
+    public var truncated: String? = nil
 
     /// A result for a phase that did not run.
     static func notRun(_ target: Target, phase: String, outcome: Outcome, message: String, log: String) -> PhaseResult {

@@ -1,4 +1,6 @@
-/// Formats a run's recap table and, in check mode, the diffs of what would change.
+/// Formats a run's recap table and, in check mode, the diffs of what would change. Everything in
+/// it that a node sent was escaped when it arrived (``NodeText``), and what was cut to stay in the
+/// ``OutputLimits`` is said, node by node.
 public enum RecapPrinter {
     /// The recap as lines of text; `quiet` keeps only the rows of nodes that changed, failed or
     /// were unreachable, and adds a totals line.
@@ -15,6 +17,9 @@ public enum RecapPrinter {
                 }
                 lines += result.diffs.map { "  " + $0 }
             }
+        }
+        for result in report.results {
+            if let truncated = result.truncated { lines.append("pallet: \(truncated) (log: \(result.log))") }
         }
         let width = max(4, rows.map(\.node.count).max() ?? 4)
         let groupWidth = max(5, rows.map(\.group.count).max() ?? 5)

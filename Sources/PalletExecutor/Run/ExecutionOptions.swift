@@ -18,13 +18,17 @@ public struct ExecutionOptions: Sendable {
     public var nodes: [String]
     /// How many nodes run at once.
     public var jobs: Int
+    /// How much of what nodes send is kept in logs and in the report.
+    public var outputLimits: OutputLimits
 
     /// Creates options.
-    public init(phases: Phases = .apply, check: Bool = false, groups: [String] = [], nodes: [String] = [], jobs: Int = 16) {
+    public init(phases: Phases = .apply, check: Bool = false, groups: [String] = [], nodes: [String] = [], jobs: Int = 16,
+                outputLimits: OutputLimits = .standard()) {
         self.phases = phases
         self.check = check
         self.groups = groups
         self.nodes = nodes
         self.jobs = max(1, jobs)
+        self.outputLimits = outputLimits
     }
 }

@@ -68,20 +68,27 @@ public struct Executor: Sendable {
         // First contact and bootstrap check: hosts not yet in known_hosts one at a time, so
         // that accepting new keys never races; the others in parallel.
         let known = KnownHosts(path: settings.knownHostsFile)
+        // Pinned host keys go into their own known_hosts file before any connection is made.
+        do {
+            try KnownHosts.writePinned(targets, to: settings.pinnedKnownHostsFile)
+        } catch {
+            report.errors.append("\(error)")
+            return report
+        }
         let asksBootstrap = options.phases == .apply
         let wantsBootstrap = { @Sendable (target: Target) -> Bool in
             asksBootstrap && bundle(for: target.group, phase: "bootstrap") != nil
         }
         var findings: [String: Probe.Finding] = [:]
-        for target in targets where !known.knows(address: target.address, port: target.port) {
-            findings[target.name] = await Probe(settings: settings, target: target, logPath: log(target, "connect"))
+        for target in targets where target.hostKey == nil && !known.knows(address: target.address, port: target.port) {
+            findings[target.name] = await Probe(settings: settings, target: target, logPath: log(target, "connect"), limits: options.outputLimits)
                 .run(askBootstrap: wantsBootstrap(target), acceptNewHostKey: true)
         }
         let remaining = targets.filter { findings[$0.name] == nil }
         // A known host with nothing to bootstrap needs no probe: its first phase opens the connection.
         let probed = await parallel(remaining, jobs: options.jobs) { target -> Probe.Finding in
             guard wantsBootstrap(target) else { return .ready }
-            return await Probe(settings: settings, target: target, logPath: log(target, "connect"))
+            return await Probe(settings: settings, target: target, logPath: log(target, "connect"), limits: options.outputLimits)
                 .run(askBootstrap: true, acceptNewHostKey: false)
         }
         for (target, finding) in zip(remaining, probed) { findings[target.name] = finding }
@@ -129,7 +136,8 @@ public struct Executor: Sendable {
                 let files = unpacked
                 let results = await parallel(jobsToRun, jobs: options.jobs) { job in
                     await runPhase(job.0, credentials: job.1, bundle: job.2, files: files[job.2.archive], phase: phase,
-                                   check: options.check, secrets: values, multiplex: !oneSession.contains(job.0.name))
+                                   check: options.check, secrets: values, multiplex: !oneSession.contains(job.0.name),
+                                   limits: options.outputLimits)
                 }
                 for result in results {
                     report.results.append(result)
@@ -145,7 +153,8 @@ public struct Executor: Sendable {
 
     /// Runs one bundle on one node; `files` are the bundle's files, or why they could not be read.
     func runPhase(_ target: Target, credentials: Credentials, bundle: PlanDocument.Bundle, files: Result<[TarEntry], any Error>?,
-                  phase: String, check: Bool, secrets: [String: [UInt8]], multiplex: Bool) async -> PhaseResult {
+                  phase: String, check: Bool, secrets: [String: [UInt8]], multiplex: Bool,
+                  limits: OutputLimits) async -> PhaseResult {
         let logPath = log(target, phase)
         do {
             let entries = try files?.get() ?? TarArchive.read(plan.archive(bundle))
@@ -153,9 +162,9 @@ public struct Executor: Sendable {
             let payload = try Payload.make(files: entries, target: target, check: check, secrets: needed)
             let progress = self.progress
             return await NodeRun(settings: settings, target: target, credentials: credentials, phase: phase, logPath: logPath,
-                                 acceptNewHostKey: false, multiplex: multiplex).run(payload: payload) { line in progress(target, phase, line) }
+                                 acceptNewHostKey: false, multiplex: multiplex, limits: limits).run(payload: payload) { line in progress(target, phase, line) }
         } catch {
-            return .notRun(target, phase: phase, outcome: .failed, message: "\(error)", log: logPath)
+            return .notRun(target, phase: phase, outcome: .failed, message: NodeText.escape("\(error)"), log: logPath)
         }
     }
 

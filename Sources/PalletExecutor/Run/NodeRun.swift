@@ -14,6 +14,8 @@ struct NodeRun: Sendable {
     let acceptNewHostKey: Bool
     /// Whether the session goes through the node's master connection (see ``SSHSettings``).
     let multiplex: Bool
+    /// How much of the node's output is kept.
+    let limits: OutputLimits
 
     /// Runs `payload` (the stream of ``Payload``); `progress` sees each protocol line.
     func run(payload: [UInt8], progress: @escaping @Sendable (StatusLine) -> Void) async -> PhaseResult {
@@ -23,12 +25,12 @@ struct NodeRun: Sendable {
         let arguments = settings.arguments(for: target, as: credentials, command: RemoteCommand.line, acceptNewHostKey: acceptNewHostKey,
                                            multiplex: multiplex)
         var status: Int32 = -1
-        var ended: StatusLine?
+        let summary: NodeOutput.Summary
         do {
             let log = try FileDescriptor.open(FilePath(logPath), .writeOnly, options: [.create, .truncate, .append],
                                               permissions: [.ownerReadWrite])
-            let writer = try FileDescriptor.open(FilePath(logPath), .writeOnly, options: [.append])
-            defer { try? writer.close() }
+            defer { try? log.close() }
+            let output = NodeOutput(log: log, limits: limits, label: "\(target.name) (\(phase))")
             // ssh reads the stream from a file in memory: nothing is written into a pipe an ssh
             // that exits early could close, and the secrets in the stream never touch a disk.
             let input = try MemoryFile.holding(payload)
@@ -38,73 +40,55 @@ struct NodeRun: Sendable {
                 environment: .custom(SSHSettings.environment),
                 input: .fileDescriptor(input, closeAfterSpawningProcess: true),
                 output: .sequence,
-                error: .fileDescriptor(log, closeAfterSpawningProcess: true)
+                error: .sequence
             ) { execution in
-                var records: [PhaseResult.StepRecord] = []
-                var diffs: [String] = []
-                var end: StatusLine?
-                for try await line in execution.standardOutput.strings() {
-                    _ = try? writer.writeAll(Array((line + "\n").utf8))
-                    guard let parsed = StatusLine.parse(line) else { continue }
-                    progress(parsed)
-                    switch parsed {
-                    case .step(let index, let total, let status, let text, let handler):
-                        records.append(PhaseResult.StepRecord(index: index, total: total, status: status, text: text, handler: handler))
-                    case .diff(let text):
-                        diffs.append(text)
-                    case .end:
-                        end = parsed
-                    case .begin:
-                        break
-                    }
+                // Both streams are read at once, line by line, with bounded buffers.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await output.read(execution.standardError, protocol: false) { _ in } }
+                    try await output.read(execution.standardOutput, protocol: true, progress: progress)
+                    try await group.waitForAll()
                 }
-                return (records, diffs, end)
             }
-            (result.steps, result.diffs, ended) = execution.closureResult
+            summary = output.finish()
             switch execution.terminationStatus {
             case .exited(let code): status = code
             case .signaled(let signal): status = 128 + Int32(signal)
             }
         } catch {
-            result.message = "cannot run ssh: \(error)"
+            result.message = "cannot run ssh: \(NodeText.escape("\(error)"))"
             result.seconds = Date().timeIntervalSince(started)
             return result
         }
         result.seconds = Date().timeIntervalSince(started)
-        classify(&result, status: status, end: ended)
+        classify(&result, status: status, summary: summary)
         return result
     }
 
-    /// Sets the outcome and message from the exit status, the end line and the log.
-    func classify(_ result: inout PhaseResult, status: Int32, end: StatusLine?) {
-        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        for record in result.steps {
-            switch record.status {
-            case "ok": result.ok += 1
-            case "skipped": result.skipped += 1
-            case "failed": result.failed += 1
-            default: result.changed += 1
-            }
-        }
+    /// Sets the counts, the outcome and the message from the exit status and what the node sent.
+    func classify(_ result: inout PhaseResult, status: Int32, summary: NodeOutput.Summary) {
+        result.steps = summary.steps
+        result.diffs = summary.diffs
+        (result.ok, result.changed, result.skipped, result.failed) = (summary.ok, summary.changed, summary.skipped, summary.failed)
+        result.truncated = NodeOutput.truncationNote(summary, limits: limits, label: "\(target.name) (\(phase))")
+        let end = summary.end
         if case .end(let endStatus, _, _, _, _)? = end, endStatus == "ok", status == 0 {
             result.outcome = result.changed > 0 ? .changed : .ok
             return
         }
         result.outcome = .failed
-        if let explained = SSHFailure.explain(log, target: target, user: credentials.user) {
+        if let explained = SSHFailure.explain(summary.signs, target: target, user: credentials.user) {
             result.message = explained
         } else if status == 255 && end == nil {
             result.outcome = .unreachable
-            let reason = SSHFailure.lastMessage(log) ?? "ssh failed"
+            let reason = summary.signs.lastMessage ?? "ssh failed"
             result.message = "cannot reach \(credentials.user)@\(target.address):\(target.port): \(reason)"
         } else if end == nil, let known = RemoteCommand.explain(status: status) {
             result.message = known
         } else if end == nil {
-            let last = result.steps.last.map { " after step \($0.index)/\($0.total)" } ?? ""
+            let last = summary.lastStep.map { " after step \($0.index)/\($0.total)" } ?? ""
             result.message = "the run broke off\(last) (ssh exited with status \(status)); the next run picks up from there"
         } else {
-            let reason = log.split(separator: "\n").last { $0.hasPrefix("pallet: error: ") }.map { String($0.dropFirst("pallet: error: ".count)) }
-            result.message = reason ?? "the phase failed (status \(status))"
+            result.message = summary.signs.lastError ?? "the phase failed (status \(status))"
             if result.failed == 0 { result.failed = 1 }
         }
     }

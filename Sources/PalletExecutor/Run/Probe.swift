@@ -21,6 +21,8 @@ struct Probe: Sendable {
     let settings: SSHSettings
     let target: Target
     let logPath: String
+    /// How much of ssh's messages is kept.
+    let limits: OutputLimits
 
     func run(askBootstrap: Bool, acceptNewHostKey: Bool) async -> Finding {
         let command = askBootstrap ? RemoteCommand.bootstrapCheck : "true"
@@ -28,24 +30,29 @@ struct Probe: Sendable {
         do {
             let log = try FileDescriptor.open(FilePath(logPath), .writeOnly, options: [.create, .truncate, .append],
                                               permissions: [.ownerReadWrite])
+            defer { try? log.close() }
+            let output = NodeOutput(log: log, limits: limits, label: "\(target.name) (connect)")
             let result = try await Subprocess.run(
-                .path(FilePath(settings.program)), arguments: Arguments(arguments), environment: .custom(SSHSettings.environment), input: .none, output: .discarded,
-                error: .fileDescriptor(log, closeAfterSpawningProcess: true))
-            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            let reason = SSHFailure.lastMessage(text) ?? "ssh failed"
+                .path(FilePath(settings.program)), arguments: Arguments(arguments), environment: .custom(SSHSettings.environment), input: .none,
+                output: .discarded, error: .sequence
+            ) { execution in
+                try await output.read(execution.standardError, protocol: false) { _ in }
+            }
+            let signs = output.finish().signs
+            let reason = signs.lastMessage ?? "ssh failed"
             guard case .exited(let code) = result.terminationStatus else { return .failed(.unreachable, "ssh was killed") }
-            if let explained = SSHFailure.explain(text, target: target, user: target.admin.user) {
+            if let explained = SSHFailure.explain(signs, target: target, user: target.admin.user) {
                 return .failed(.failed, explained)
             }
             switch code {
             case 0: return .ready
             case 255:
-                if text.contains("Permission denied") { return .adminCannotLogIn(reason) }
+                if signs.permissionDenied { return .adminCannotLogIn(reason) }
                 return .failed(.unreachable, "cannot reach \(target.address):\(target.port): \(reason)")
             default: return askBootstrap ? .needsBootstrap : .failed(.failed, reason)
             }
         } catch {
-            return .failed(.failed, "cannot run ssh: \(error)")
+            return .failed(.failed, "cannot run ssh: \(NodeText.escape("\(error)"))")
         }
     }
 

@@ -34,6 +34,18 @@ public struct KnownHosts: Sendable {
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
     }
 
+    /// Writes the pinned keys of `targets` (those with a ``Target/hostKey``) as a known_hosts
+    /// file at `path`, mode 0600: ssh checks a pinned host against this file only.
+    public static func writePinned(_ targets: [Target], to path: String) throws {
+        let lines = targets.compactMap { target in target.hostKey.map { "\(entryName(address: target.address, port: target.port)) \($0)\n" } }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw LoadedPlan.ReadError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let bytes = Array(lines.joined().utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw LoadedPlan.ReadError(description: "cannot write \(path)") }
+    }
+
     /// The host field ssh writes for `address` and `port`: `[host]:port` for ports other than 22.
     static func entryName(address: String, port: Int) -> String {
         port == 22 ? address : "[\(address)]:\(port)"

@@ -1,19 +1,46 @@
 import Foundation
 
-/// Failures that ssh or sudo print, recognised in a log and explained in one sentence.
+/// Failures that ssh or sudo print, recognised in a node's output and explained in one sentence.
 enum SSHFailure {
-    /// The last line of an ssh log that is not a protocol line, without ssh's trailing "\r".
-    static func lastMessage(_ log: String) -> String? {
-        log.split(whereSeparator: \.isNewline).last { !$0.hasPrefix("::pallet") }.map { $0.trimmingCharacters(in: .whitespaces) }
+    /// What the output of one ssh process showed, gathered line by line as it streams (so the
+    /// log never has to be read back, and memory stays bounded whatever the node sends).
+    struct Signs: Sendable {
+        /// The last line that is not a protocol line, trimmed.
+        var lastMessage: String?
+        /// The text of the last `pallet: error: ` line.
+        var lastError: String?
+        /// ssh refused the host key.
+        var hostKeyRefused = false
+        /// sudo asked for a password.
+        var sudoAsksPassword = false
+        /// ssh's authentication was refused.
+        var permissionDenied = false
+
+        /// Looks at one line (already escaped by ``NodeText``).
+        mutating func observe(_ line: String) {
+            guard !line.hasPrefix("::pallet") else { return }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty { lastMessage = trimmed }
+            if line.hasPrefix("pallet: error: ") { lastError = String(line.dropFirst("pallet: error: ".count)) }
+            if line.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || line.contains("Host key verification failed") {
+                hostKeyRefused = true
+            }
+            if line.contains("a password is required") || line.contains("sudo: a terminal is required") { sudoAsksPassword = true }
+            if line.contains("Permission denied") { permissionDenied = true }
+        }
     }
 
-    /// The explanation of a changed host key or a sudo password prompt found in `log`, if any.
-    static func explain(_ log: String, target: Target, user: String) -> String? {
-        if log.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || log.contains("Host key verification failed") {
+    /// The explanation of a refused host key or a sudo password prompt, if `signs` show one.
+    static func explain(_ signs: Signs, target: Target, user: String) -> String? {
+        if signs.hostKeyRefused {
+            if target.hostKey != nil {
+                return "the host key of \(target.name) (\(target.address):\(target.port)) does not match the host-key pinned for it "
+                    + "in the inventory: refusing to connect, nothing ran"
+            }
             return "the host key of \(target.address) does not match .pallet/known_hosts: refusing to connect "
                 + "(if the change is expected, remove its line from the known_hosts file)"
         }
-        if log.contains("a password is required") || log.contains("sudo: a terminal is required") {
+        if signs.sudoAsksPassword {
             return "sudo on \(target.name) asks for a password: \(user) needs passwordless (NOPASSWD) sudo"
         }
         return nil

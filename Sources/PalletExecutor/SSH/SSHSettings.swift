@@ -1,7 +1,8 @@
 import Foundation
 
 /// How pallet runs the system `ssh`: one multiplexed connection per node, no tty, batch mode,
-/// timeouts, and a project known_hosts file.
+/// timeouts, no agent or port forwarding of any kind, and a project known_hosts file (or, for a
+/// host whose key the inventory pins, a known_hosts file holding only the pinned keys).
 public struct SSHSettings: Sendable {
     /// The ssh binary.
     public var program: String
@@ -28,7 +29,8 @@ public struct SSHSettings: Sendable {
     ///
     /// - Parameters:
     ///   - acceptNewHostKey: true for the first contact with a host, whose key is then added to
-    ///     the project known_hosts; a changed key is refused either way.
+    ///     the project known_hosts; a changed key is refused either way. A host with a pinned
+    ///     key (``Target/hostKey``) is checked against that key only, never accepting another.
     ///   - multiplex: false for a node that needs exactly one session in this run: a plain
     ///     connection, with no master to start and close.
     public func arguments(for target: Target, as credentials: Credentials, command: String, acceptNewHostKey: Bool,
@@ -39,15 +41,15 @@ public struct SSHSettings: Sendable {
             "-o", "ConnectTimeout=\(connectTimeout)",
             "-o", "ServerAliveInterval=5",
             "-o", "ServerAliveCountMax=3",
-        ]
+        ] + Self.noForwarding
         arguments += multiplex
             ? ["-o", "ControlMaster=auto", "-o", "ControlPath=\(controlDirectory)/%C", "-o", "ControlPersist=\(controlPersist)"]
             : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]
         arguments += [
-            "-o", "UserKnownHostsFile=\(knownHostsFile)",
+            "-o", "UserKnownHostsFile=\(target.hostKey == nil ? knownHostsFile : pinnedKnownHostsFile)",
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "HashKnownHosts=no",
-            "-o", "StrictHostKeyChecking=\(acceptNewHostKey ? "accept-new" : "yes")",
+            "-o", "StrictHostKeyChecking=\(acceptNewHostKey && target.hostKey == nil ? "accept-new" : "yes")",
             "-o", "LogLevel=ERROR",
             "-p", String(target.port),
             "-l", credentials.user,
@@ -58,6 +60,17 @@ public struct SSHSettings: Sendable {
         arguments += ["--", target.address, command]
         return arguments
     }
+
+    /// The options of every ssh pallet starts: a node runs bundles as root, so it gets no way back
+    /// to the control host, whatever the operator's ssh_config says (no agent, no X11, no port
+    /// forwards, no local command).
+    public static let noForwarding = [
+        "-o", "ForwardAgent=no", "-o", "ForwardX11=no", "-o", "ClearAllForwardings=yes", "-o", "PermitLocalCommand=no",
+    ]
+
+    /// The known_hosts file of the hosts whose key the inventory pins, in the private control
+    /// folder (written by ``KnownHosts/writePinned(_:to:)`` before any connection).
+    public var pinnedKnownHostsFile: String { controlDirectory + "/pinned_known_hosts" }
 
     /// The variables ssh inherits from pallet's environment; nothing else (such as a secret
     /// exported for `{env: NAME}`) reaches ssh or what it starts.
@@ -76,6 +89,6 @@ public struct SSHSettings: Sendable {
 
     /// The arguments that close the master connection of `target` as `credentials`.
     public func exitArguments(for target: Target, as credentials: Credentials) -> [String] {
-        ["-o", "ControlPath=\(controlDirectory)/%C", "-p", String(target.port), "-l", credentials.user, "-O", "exit", "--", target.address]
+        Self.noForwarding + ["-o", "ControlPath=\(controlDirectory)/%C", "-p", String(target.port), "-l", credentials.user, "-O", "exit", "--", target.address]
     }
 }

@@ -123,8 +123,21 @@ struct ServiceDecoder {
             osFamily: fields["os-family"].flatMap { reader.string($0, context: "'os-family'") },
             osVersion: fields["os-version"].flatMap { reader.string($0, context: "'os-version'") },
             login: fields["login"].flatMap(decodeLogin),
+            hostKey: fields["host-key"].flatMap(decodeHostKey),
             location: node.location
         )
+    }
+
+    /// Reads a pinned host key (see ``HostKeyRules``).
+    func decodeHostKey(_ node: YAMLNode) -> Located<String>? {
+        guard let text = reader.string(node, context: "'host-key'") else { return nil }
+        switch HostKeyRules.normalize(text.value) {
+        case .success(let key):
+            return Located(key, at: text.location)
+        case .failure(let problem):
+            diagnostics.error(node.location, "'host-key' \(problem.description)")
+            return nil
+        }
     }
 
     /// Reads a host address: a DNS name or an IPv4/IPv6 literal, never anything ssh could take

@@ -24,7 +24,7 @@ public enum SpecKeys {
     /// An image of a virtualbox service.
     public static let image = ["disk", "os-family", "os-version", "os-type", "login"]
     /// A host of a hosts service.
-    public static let host = ["name", "group", "address", "port", "os-family", "os-version", "login"]
+    public static let host = ["name", "group", "address", "port", "os-family", "os-version", "login", "host-key"]
     /// A login (image or host).
     public static let login = ["username", "private-key"]
     /// A hardware model.

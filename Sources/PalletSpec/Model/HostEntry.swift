@@ -14,12 +14,16 @@ public struct HostEntry: Sendable {
     public var osVersion: Located<String>?
     /// The login user for bootstrap, when it differs from the admin user.
     public var login: LoginCredentials?
+    /// The host's pinned ssh host key (`TYPE BASE64`), when the inventory gives one: ssh then
+    /// accepts that key only, and refuses the host otherwise.
+    public var hostKey: Located<String>?
     /// Where the entry was written.
     public var location: SourceLocation
 
     /// Creates a host entry.
     public init(name: Located<String>, group: Located<String>, address: Located<String>, port: Int,
-                osFamily: Located<String>?, osVersion: Located<String>?, login: LoginCredentials?, location: SourceLocation) {
+                osFamily: Located<String>?, osVersion: Located<String>?, login: LoginCredentials?, hostKey: Located<String>? = nil,
+                location: SourceLocation) {
         self.name = name
         self.group = group
         self.address = address
@@ -27,6 +31,7 @@ public struct HostEntry: Sendable {
         self.osFamily = osFamily
         self.osVersion = osVersion
         self.login = login
+        self.hostKey = hostKey
         self.location = location
     }
 }

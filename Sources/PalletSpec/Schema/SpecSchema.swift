@@ -70,6 +70,8 @@ public enum SpecSchema {
                 "hosts": .object(["type": .string("array"), "items": object(SpecKeys.host, [
                     "name": text, "group": text, "address": text, "port": .object(["type": .string("integer")]), "os-family": text,
                     "os-version": text, "login": login,
+                    "host-key": .object(["type": .string("string"), "description": .string(
+                        "The host's pinned ssh host key, \"TYPE BASE64\" as in known_hosts: ssh accepts that key only.")]),
                 ], required: ["name", "group", "address"])]),
             ], required: ["provider"]),
             "virtualboxService": object(SpecKeys.virtualboxService, [
