@@ -44,6 +44,9 @@ struct CheckModeTests {
             #expect(result?["ok"] as? Int == 1, "\(check.stdout)")
             let diffs = result?["diffs"] as? [String] ?? []
             #expect(diffs.contains("exec not evaluated: check mode does not run its unless command"), "\(diffs)")
+            // The recap names the step it could not evaluate, above its "not evaluated" line.
+            let recap = try setup.pallet(["apply", "--check"])
+            #expect(recap.stderr.contains("  step 2/2 exec touch /etc/pallet-check-ran (unknown: not evaluated in check mode)"), "\(recap.stderr)")
         }
     }
 }

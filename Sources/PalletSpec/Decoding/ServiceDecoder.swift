@@ -140,15 +140,11 @@ struct ServiceDecoder {
         }
     }
 
-    /// Reads a host address: a DNS name or an IPv4/IPv6 literal, never anything ssh could take
-    /// for an option.
+    /// Reads a host address: a DNS name or an IPv4/IPv6 literal (``NameRules/isValidAddress(_:)``),
+    /// never anything ssh could take for an option, nor a `..` a path could climb with.
     func decodeAddress(_ node: YAMLNode) -> Located<String>? {
         guard let text = reader.string(node, context: "'address'") else { return nil }
-        let allowed = text.value.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || ".-:_".utf8.contains(byte)
-        }
-        guard allowed, let first = text.value.utf8.first, first != UInt8(ascii: "-"), text.value.utf8.count <= 253 else {
+        guard NameRules.isValidAddress(text.value) else {
             diagnostics.error(node.location, "'address' must be a host name or IP address, found '\(text.value.debugEscaped)'")
             return nil
         }
