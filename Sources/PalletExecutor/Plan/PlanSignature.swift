@@ -44,7 +44,7 @@ public enum PlanSignature {
 
     /// The listing of the files in `directory` as they are on disk.
     ///
-    /// - Throws: ``SignatureError`` when a file cannot be read, or an entry is neither a regular
+    /// - Throws: ``ReviewedFiles/ReadError`` when a file cannot be read, or an entry is neither a regular
     ///   file nor a folder (a symbolic link, say), or a path holds a line break.
     public static func listing(ofDirectory directory: String) throws -> [UInt8] {
         try listing(ReviewedFiles.all(in: directory))
@@ -80,7 +80,8 @@ public enum PlanSignature {
     /// Checks that `directory` is exactly what a key of `allowedSigners` signed.
     ///
     /// - Throws: ``SignatureError`` naming what is wrong: no signature, a file added, removed or
-    ///   changed since signing, or a signature by a key `allowedSigners` does not list.
+    ///   changed since signing, or a signature by a key `allowedSigners` does not list; the error
+    ///   of ``listing(ofDirectory:)`` when a file of `directory` cannot be read as a reviewed file.
     public static func verify(directory: String, allowedSigners: String) throws -> Verified {
         let listingPath = directory + "/" + listingFile
         let signaturePath = directory + "/" + signatureFile
