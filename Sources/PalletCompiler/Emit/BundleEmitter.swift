@@ -97,14 +97,8 @@ public struct BundleEmitter {
     static func usesNodeValues(_ bundle: BundlePlan) -> Bool {
         (bundle.steps + bundle.handlers.flatMap(\.steps)).contains { step in
             step.summary.hasRuntimeValues || step.options.contains { option in
-                switch option.value {
-                case .text(let text): return text.hasRuntimeValues
-                case .list(let texts): return texts.contains(where: \.hasRuntimeValues)
-                case .environment(let pairs):
-                    return pairs.contains { if case .text(let text) = $0.value { text.hasRuntimeValues } else { false } }
-                case .payload(_, let render): return render
-                case .integer, .boolean, .secret, .packageSet: return false
-                }
+                if case .payload(_, let render) = option.value { return render }
+                return option.value.texts.contains(where: \.hasRuntimeValues)
             }
         }
     }

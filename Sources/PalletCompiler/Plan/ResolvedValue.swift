@@ -18,6 +18,17 @@ public enum ResolvedValue: Sendable {
     case payload([UInt8], render: Bool)
     /// The package requests of a phase, collapsed into one transaction.
     case packageSet([PackageRequest])
+
+    /// The texts this value writes into `run.sh`: the text, each item of a list, each text value
+    /// of an environment; none for secrets, payload bytes, numbers, booleans and package sets.
+    var texts: [ShellText] {
+        switch self {
+        case .text(let text): return [text]
+        case .list(let texts): return texts
+        case .environment(let pairs): return pairs.compactMap { if case .text(let text) = $0.value { text } else { nil } }
+        case .integer, .boolean, .secret, .payload, .packageSet: return []
+        }
+    }
 }
 
 /// One package step's contribution to a phase's package transaction.

@@ -12,15 +12,10 @@ struct BundleSizeCheck {
         var stored: Set<[UInt8]> = []
         for step in steps {
             for option in step.options {
-                switch option.value {
-                case .text(let text): total += text.byteCount
-                case .list(let texts): total += texts.reduce(0) { $0 + $1.byteCount }
-                case .environment(let pairs):
-                    for pair in pairs { if case .text(let text) = pair.value { total += text.byteCount } }
-                case .payload(let bytes, _):
+                if case .payload(let bytes, _) = option.value {
                     if stored.insert(SHA256.digest(bytes)).inserted { total += bytes.count }
-                case .integer, .boolean, .secret, .packageSet:
-                    break
+                } else {
+                    total += option.value.texts.reduce(0) { $0 + $1.byteCount }
                 }
             }
             if total > Limits.bundleBytes {

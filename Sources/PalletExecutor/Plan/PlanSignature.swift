@@ -44,7 +44,7 @@ public enum PlanSignature {
 
     /// The listing of the files in `directory` as they are on disk.
     ///
-    /// - Throws: ``SignatureError`` when a file cannot be read, or an entry is neither a regular
+    /// - Throws: ``ReviewedFiles/ReadError`` when a file cannot be read, or an entry is neither a regular
     ///   file nor a folder (a symbolic link, say), or a path holds a line break.
     public static func listing(ofDirectory directory: String) throws -> [UInt8] {
         try listing(ReviewedFiles.all(in: directory))
@@ -54,11 +54,11 @@ public enum PlanSignature {
     /// public key of a key held by ssh-agent) by `ssh-keygen -Y sign`.
     public static func sign(_ tree: OutputTree, key: String) throws -> OutputTree {
         let listing = listing(of: tree)
-        let folder = try privateFolder()
+        let folder = try SSHKeygen.privateFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let message = folder + "/" + listingFile
         try Data(listing).write(to: URL(fileURLWithPath: message))
-        let result = try run(["-Y", "sign", "-f", key, "-n", namespace, message], input: nil)
+        let result = try SSHKeygen.run(["-Y", "sign", "-f", key, "-n", namespace, message], input: nil)
         guard result.status == 0, let signature = FileManager.default.contents(atPath: message + ".sig") else {
             throw SignatureError(description: "ssh-keygen could not sign out/ with \(key): \(result.error.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
@@ -80,7 +80,8 @@ public enum PlanSignature {
     /// Checks that `directory` is exactly what a key of `allowedSigners` signed.
     ///
     /// - Throws: ``SignatureError`` naming what is wrong: no signature, a file added, removed or
-    ///   changed since signing, or a signature by a key `allowedSigners` does not list.
+    ///   changed since signing, or a signature by a key `allowedSigners` does not list; the error
+    ///   of ``listing(ofDirectory:)`` when a file of `directory` cannot be read as a reviewed file.
     public static func verify(directory: String, allowedSigners: String) throws -> Verified {
         let listingPath = directory + "/" + listingFile
         let signaturePath = directory + "/" + signatureFile
@@ -98,11 +99,11 @@ public enum PlanSignature {
             throw SignatureError(description: "\(directory)/ differs from what was signed: " + changed.prefix(10).joined(separator: ", ")
                 + (changed.count > 10 ? " and \(changed.count - 10) more" : ""))
         }
-        let principals = try run(["-Y", "find-principals", "-s", signaturePath, "-f", allowedSigners], input: nil)
+        let principals = try SSHKeygen.run(["-Y", "find-principals", "-s", signaturePath, "-f", allowedSigners], input: nil)
         guard principals.status == 0, let principal = principals.output.split(separator: "\n").first.map(String.init), !principal.isEmpty else {
             throw SignatureError(description: "\(signaturePath) was not made by a key listed in \(allowedSigners)")
         }
-        let verified = try run(["-Y", "verify", "-f", allowedSigners, "-I", principal, "-n", namespace, "-s", signaturePath], input: actual)
+        let verified = try SSHKeygen.run(["-Y", "verify", "-f", allowedSigners, "-I", principal, "-n", namespace, "-s", signaturePath], input: actual)
         guard verified.status == 0 else {
             throw SignatureError(description: "\(signaturePath) does not verify against \(allowedSigners): "
                 + verified.error.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -135,61 +136,4 @@ public enum PlanSignature {
         }
         return result.isEmpty ? ["\(listingFile) itself was edited"] : result
     }
-
-    /// A fresh 0700 folder for ssh-keygen's files.
-    static func privateFolder() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/pallet-sign.XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return false }
-            return mkdtemp(base) != nil
-        }
-        guard made else { throw SignatureError(description: "cannot create a private temporary folder") }
-        return template.withUnsafeBufferPointer { $0.baseAddress.map { String(cString: $0) } ?? "" }
-    }
-
-    /// Runs `ssh-keygen` with `arguments`; its standard error is collected, its standard input is
-    /// `input` or the terminal (for a key's passphrase).
-    static func run(_ arguments: [String], input: [UInt8]?) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        let stdin = input.map { _ in Pipe() }
-        if let stdin { process.standardInput = stdin }
-        do {
-            try process.run()
-        } catch {
-            throw SignatureError(description: "cannot run /usr/bin/ssh-keygen (package openssh-client): \(error)")
-        }
-        if let stdin, let input {
-            // Listings are small; the write happens on another thread so a full pipe never blocks the reads below.
-            let writer = stdin.fileHandleForWriting
-            DispatchQueue.global().async {
-                writer.write(Data(input))
-                try? writer.close()
-            }
-        }
-        // Standard error is read on its own thread, so neither pipe can fill up and block ssh-keygen.
-        let errorReader = error.fileHandleForReading
-        let errorBox = ErrorBox()
-        let reading = Thread {
-            errorBox.data = errorReader.readDataToEndOfFile()
-            errorBox.done.signal()
-        }
-        reading.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        errorBox.done.wait()
-        let errorData = errorBox.data
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
-    }
-}
-
-/// What the standard-error reader thread of ``PlanSignature`` collected; read only after `done`.
-private final class ErrorBox: @unchecked Sendable {
-    var data = Data()
-    let done = DispatchSemaphore(value: 0)
 }

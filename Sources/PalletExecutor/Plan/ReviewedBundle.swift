@@ -11,7 +11,8 @@ import PalletSpec
 /// plan.json, or a reviewed file changed beside an unchanged tar, is refused.
 enum ReviewedBundle {
     /// Throws a ``LoadedPlan/ReadError`` naming every difference between `entries` (read from the
-    /// bundle's tar) and the reviewed files in `outDirectory`.
+    /// bundle's tar) and the reviewed files in `outDirectory`, or a ``ReviewedFiles/ReadError``
+    /// when those files cannot be read as reviewed files.
     static func check(_ entries: [TarEntry], bundle: PlanDocument.Bundle, group: String, outDirectory: String) throws {
         let archive = "groups/\(group)/\(bundle.phase).tar"
         guard bundle.archive == archive else {

@@ -18,8 +18,8 @@ public struct SecretResolver: Sendable {
     }
 
     /// Errors resolving a secret: one that is missing, or one whose value cannot be delivered.
-    public struct MissingSecret: Error, CustomStringConvertible {
-        /// What is missing.
+    public struct SecretError: Error, CustomStringConvertible {
+        /// Which secret, and what is wrong with it.
         public var description: String
     }
 
@@ -29,18 +29,18 @@ public struct SecretResolver: Sendable {
         for secret in secrets {
             if let name = secret.env {
                 guard let value = environment[name] else {
-                    throw MissingSecret(description: "secret \(Self.name(of: secret)) is not set in pallet's environment")
+                    throw SecretError(description: "secret \(Self.name(of: secret)) is not set in pallet's environment")
                 }
                 values[secret.id] = Array(value.utf8)
             } else if let path = secret.file {
                 let full = Inventory.expand(path, home: home)
                 guard let data = FileManager.default.contents(atPath: full) else {
-                    throw MissingSecret(description: "secret \(Self.name(of: secret)) cannot be read")
+                    throw SecretError(description: "secret \(Self.name(of: secret)) cannot be read")
                 }
                 values[secret.id] = [UInt8](data)
             }
             if let value = values[secret.id], let offset = value.firstIndex(of: 0) {
-                throw MissingSecret(description: "secret \(Self.name(of: secret)) holds a NUL byte (at byte \(offset)); "
+                throw SecretError(description: "secret \(Self.name(of: secret)) holds a NUL byte (at byte \(offset)); "
                     + "the node's shell cannot carry it unchanged, so nothing was run: remove the NUL byte from the secret")
             }
         }

@@ -22,8 +22,7 @@ public enum ValueRules {
             return "\(context) must be an octal mode such as \"0644\" (quoted), found '\(shown)'"
         case .url:
             if NameRules.isValidURL(text) { return nil }
-            return "\(context) must be an http:// or https:// URL of URL characters only (no spaces, quotes, "
-                + "backslashes or control characters), found '\(shown)'"
+            return urlProblem(context: context, found: shown)
         case .packageList:
             if NameRules.isValidPackage(text) { return nil }
             return "'\(shown)' is not a valid package name (letters, digits, '+', '-', '.', '_', optionally '=version')"
@@ -33,6 +32,13 @@ public enum ValueRules {
         case .text, .integer, .boolean, .textList, .environment, .content, .localFile, .vars, .script, .sha256, .regex:
             return nil
         }
+    }
+
+    /// The message for a value of option `context` that is not an http(s) URL; `shown` is the value
+    /// as ``shortened(_:)`` gives it.
+    static func urlProblem(context: String, found shown: String) -> String {
+        "\(context) must be an http:// or https:// URL of URL characters only (no spaces, quotes, "
+            + "backslashes or control characters), found '\(shown)'"
     }
 
     /// `text` escaped for a message and cut to its first 80 characters, so that a long value

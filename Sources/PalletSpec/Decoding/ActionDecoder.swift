@@ -267,8 +267,7 @@ struct ActionDecoder {
             scheme = true
         }
         guard scheme, literalBytes.allSatisfy(NameRules.isURLByte) else {
-            diagnostics.error(node.location, "\(context) must be an http:// or https:// URL of URL characters only (no spaces, quotes, "
-                + "backslashes or control characters), found '\(ValueRules.shortened(template.source))'")
+            diagnostics.error(node.location, ValueRules.urlProblem(context: context, found: ValueRules.shortened(template.source)))
             return nil
         }
         return template

@@ -34,11 +34,11 @@ public final class LocalFiles: @unchecked Sendable {
         let full = relative.hasPrefix("/") ? relative : (projectRoot == "." ? relative : projectRoot + "/" + relative)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let resolved = Self.realPath(full) else {
+              let resolved = ProjectPath.realPath(full) else {
             diagnostics.error(path.location, "cannot read '\(path.value.debugEscaped)' (looked for \(relative.debugEscaped))")
             return nil
         }
-        guard let root = Self.realPath(projectRoot), Self.isInside(resolved, root) else {
+        guard ProjectPath.isInsideProject(resolved, projectRoot: projectRoot) else {
             diagnostics.error(path.location, "'\(path.value.debugEscaped)' is outside the project folder (it resolves to "
                 + "\(resolved.debugEscaped)); files copied into out/ must be inside the project, symbolic links resolved")
             return nil
@@ -50,19 +50,5 @@ public final class LocalFiles: @unchecked Sendable {
         let file = InputFile(path: relative, bytes: [UInt8](data))
         lock.withLock { cache[relative] = file }
         return file
-    }
-
-    /// `path` with every symbolic link, `.` and `..` resolved, or nil when it does not exist.
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
-    /// Whether `path` is `root` or inside it, comparing bytes (never canonically equivalent
-    /// characters).
-    static func isInside(_ path: String, _ root: String) -> Bool {
-        let folder = root.utf8.last == UInt8(ascii: "/") ? Array(root.utf8) : Array(root.utf8) + [UInt8(ascii: "/")]
-        return path.utf8.elementsEqual(root.utf8) || path.utf8.starts(with: folder)
     }
 }

@@ -88,8 +88,8 @@ public struct SpecLoader {
                     reader.diagnostics.error(pattern.location, "no hardware file matches '\(pattern.value.debugEscaped)'")
                 }
                 for file in matches {
-                    guard let resolved = LocalFiles.realPath(join(projectRoot, file)), let root = LocalFiles.realPath(projectRoot),
-                          LocalFiles.isInside(resolved, root) else {
+                    guard let resolved = ProjectPath.realPath(join(projectRoot, file)),
+                          ProjectPath.isInsideProject(resolved, projectRoot: projectRoot) else {
                         reader.diagnostics.error(pattern.location, "hardware file '\(file.debugEscaped)' is outside the project folder "
                             + "(symbolic links resolved); spec inputs must be inside the project")
                         continue
