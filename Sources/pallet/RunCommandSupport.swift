@@ -22,7 +22,7 @@ struct RunCommandSupport {
             var signed: PlanSignature.Verified?
             if let allowedSigners = requireSignature {
                 signed = try PlanSignature.verify(directory: outDirectory, allowedSigners: allowedSigners)
-                printError("pallet: \(outDirectory)/ is signed by \(signed?.principal ?? "")")
+                printError("pallet: \(outDirectory)/ is signed by \(NodeText.escape(signed?.principal ?? ""))")
             }
             plan = try LoadedPlan(outDirectory: outDirectory, signedDigests: signed?.digests)
             try plan.checkBundles()

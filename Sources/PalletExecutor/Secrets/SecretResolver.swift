@@ -49,7 +49,8 @@ public struct SecretResolver: Sendable {
 
     /// How the specs name `secret`: `{env: NAME}` or `{file: PATH}`.
     static func name(of secret: PlanDocument.Secret) -> String {
-        if let env = secret.env { return "{env: \(env)}" }
-        return "{file: \(secret.file ?? secret.id)}"
+        // plan.json is read from out/ before it is trusted: its text is shown escaped.
+        if let env = secret.env { return "{env: \(NodeText.escape(env))}" }
+        return "{file: \(NodeText.escape(secret.file ?? secret.id))}"
     }
 }
