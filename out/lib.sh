@@ -428,7 +428,8 @@ pallet_path_context() {
       if [[ -n $PALLET_CTX_USER ]]; then
         # Below the user's folder the kernel bounds what pallet does as that user, as long as no
         # one else can change anything there: a link followed is the user's (or root's), and no
-        # folder is writable by everyone or by a group other than root's.
+        # folder is writable by everyone or by a group other than root's and the user's own
+        # (where umask 002 makes folders group-writable).
         if [[ $kind == 'symbolic link' ]]; then
           if [[ $uid != "$PALLET_CTX_UID" && $uid != 0 ]]; then
             PALLET_CTX_REFUSAL="'$folder' is a symbolic link owned by $owner in '$PALLET_CTX_DIR', which $PALLET_CTX_USER controls; pallet will not follow it"
@@ -441,7 +442,7 @@ pallet_path_context() {
           PALLET_CTX_REFUSAL="folder '$folder' belongs to $owner but sits in '$PALLET_CTX_DIR', which $PALLET_CTX_USER controls; pallet will not act there"
           return 1
         fi
-        if ((mode & 8#2)) || { ((mode & 8#20)) && [[ $gid != 0 ]]; }; then
+        if ((mode & 8#2)) || { ((mode & 8#20)) && [[ $gid != 0 && $gid != "$PALLET_CTX_GID" ]]; }; then
           PALLET_CTX_REFUSAL="folder '$folder' in '$PALLET_CTX_DIR' is writable by others than $PALLET_CTX_USER (group $group, mode ${PALLET_FIELDS[5]:-}); pallet will not act there"
           return 1
         fi
@@ -484,16 +485,15 @@ pallet_path_context() {
           return 1
         fi
         PALLET_CTX_USER=$owner PALLET_CTX_UID=$uid PALLET_CTX_DIR=$folder
+        pallet_lookup passwd "$PALLET_CTX_USER"
+        pallet_split "$PALLET_LOOKUP"
+        PALLET_CTX_GID=${PALLET_FIELDS[3]:-$PALLET_CTX_UID}
       fi
     done
     ((followed)) || break
   done
   PALLET_CTX_STICKY=$sticky
-  if [[ -n $PALLET_CTX_USER ]]; then
-    pallet_lookup passwd "$PALLET_CTX_USER"
-    pallet_split "$PALLET_LOOKUP"
-    PALLET_CTX_GID=${PALLET_FIELDS[3]:-$PALLET_CTX_UID}
-  elif [[ -z $PALLET_CTX_MISSING ]]; then
+  if [[ -z $PALLET_CTX_USER && -z $PALLET_CTX_MISSING ]]; then
     PALLET_CTX_TARGET=${PALLET_PATH_STAT[$path]:-}
     pallet_split "$PALLET_CTX_TARGET"
     if ((sticky)) && [[ -n $PALLET_CTX_TARGET && ${PALLET_FIELDS[2]:-} != 0 ]]; then
