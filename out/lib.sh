@@ -426,11 +426,24 @@ pallet_path_context() {
       kind=${PALLET_FIELDS[0]:-} owner=${PALLET_FIELDS[1]:-} uid=${PALLET_FIELDS[2]:-} group=${PALLET_FIELDS[3]:-}
       gid=${PALLET_FIELDS[4]:-} mode=$((8#${PALLET_FIELDS[5]:-0}))
       if [[ -n $PALLET_CTX_USER ]]; then
-        # Below the user's folder the kernel bounds what pallet does as that user.
-        if [[ $kind == 'symbolic link' ]]; then break; fi
+        # Below the user's folder the kernel bounds what pallet does as that user, as long as no
+        # one else can change anything there: a link followed is the user's (or root's), and no
+        # folder is writable by everyone or by a group other than root's and the user's own
+        # (where umask 002 makes folders group-writable).
+        if [[ $kind == 'symbolic link' ]]; then
+          if [[ $uid != "$PALLET_CTX_UID" && $uid != 0 ]]; then
+            PALLET_CTX_REFUSAL="'$folder' is a symbolic link owned by $owner in '$PALLET_CTX_DIR', which $PALLET_CTX_USER controls; pallet will not follow it"
+            return 1
+          fi
+          break
+        fi
         if [[ $kind != directory ]]; then PALLET_CTX_REFUSAL="'$folder' is not a folder"; return 1; fi
         if [[ $uid != "$PALLET_CTX_UID" ]]; then
           PALLET_CTX_REFUSAL="folder '$folder' belongs to $owner but sits in '$PALLET_CTX_DIR', which $PALLET_CTX_USER controls; pallet will not act there"
+          return 1
+        fi
+        if ((mode & 8#2)) || { ((mode & 8#20)) && [[ $gid != 0 && $gid != "$PALLET_CTX_GID" ]]; }; then
+          PALLET_CTX_REFUSAL="folder '$folder' in '$PALLET_CTX_DIR' is writable by others than $PALLET_CTX_USER (group $group, mode ${PALLET_FIELDS[5]:-}); pallet will not act there"
           return 1
         fi
         continue
@@ -472,16 +485,15 @@ pallet_path_context() {
           return 1
         fi
         PALLET_CTX_USER=$owner PALLET_CTX_UID=$uid PALLET_CTX_DIR=$folder
+        pallet_lookup passwd "$PALLET_CTX_USER"
+        pallet_split "$PALLET_LOOKUP"
+        PALLET_CTX_GID=${PALLET_FIELDS[3]:-$PALLET_CTX_UID}
       fi
     done
     ((followed)) || break
   done
   PALLET_CTX_STICKY=$sticky
-  if [[ -n $PALLET_CTX_USER ]]; then
-    pallet_lookup passwd "$PALLET_CTX_USER"
-    pallet_split "$PALLET_LOOKUP"
-    PALLET_CTX_GID=${PALLET_FIELDS[3]:-$PALLET_CTX_UID}
-  elif [[ -z $PALLET_CTX_MISSING ]]; then
+  if [[ -z $PALLET_CTX_USER && -z $PALLET_CTX_MISSING ]]; then
     PALLET_CTX_TARGET=${PALLET_PATH_STAT[$path]:-}
     pallet_split "$PALLET_CTX_TARGET"
     if ((sticky)) && [[ -n $PALLET_CTX_TARGET && ${PALLET_FIELDS[2]:-} != 0 ]]; then

@@ -169,10 +169,49 @@ struct NodeSafetyTests {
 
     @Test("planted links, hard links and FIFOs: every step kind refuses or acts only as the folder's owner, and no root-only file changes")
     func plantedAttacks() throws {
+        try runPlants(Self.plants, host: "plant")
+    }
+
+    /// What another user (bob) plants inside a tree alice controls: pallet acts there as alice, so
+    /// bob could otherwise steer alice's writes into alice's private folders.
+    static let crossUserPlants: [Plant] = [
+        Plant(description: "bob's link inside alice's folder that everyone may write, pointing into alice's private folder",
+              plant: "install -d -m 0777 -o alice -g alice /home/alice/shared && install -d -m 0700 -o alice -g alice /home/alice/private && ln -s /home/alice/private /home/alice/shared/sub && chown -h bob: /home/alice/shared/sub",
+              step: #"- file: {path: /home/alice/shared/sub/f, content: "x\n"}"#,
+              refusal: "folder '/home/alice/shared' in '/home/alice' is writable by others than alice",
+              verify: "test ! -e /home/alice/private/f"),
+        Plant(description: "bob's link in alice's folder (bob could plant it while the folder was open)",
+              plant: "install -d -m 0700 -o alice -g alice /home/alice/private2 && ln -s /home/alice/private2 /home/alice/bob-link && chown -h bob: /home/alice/bob-link",
+              step: #"- file: {path: /home/alice/bob-link/f, content: "x\n"}"#,
+              refusal: "'/home/alice/bob-link' is a symbolic link owned by bob in '/home/alice', which alice controls",
+              verify: "test ! -e /home/alice/private2/f"),
+        Plant(description: "a folder in alice's tree writable by a non-root group",
+              plant: "install -d -m 2775 -o alice -g staff /home/alice/team",
+              step: "- directory: {path: /home/alice/team/d}",
+              refusal: "folder '/home/alice/team' in '/home/alice' is writable by others than alice (group staff",
+              verify: "test ! -e /home/alice/team/d"),
+        Plant(description: "a folder in alice's tree writable by alice's own group (umask 002) is alice's",
+              plant: "install -d -m 0775 -o alice -g alice /home/alice/own",
+              step: #"- file: {path: /home/alice/own/f, content: "x\n"}"#,
+              verify: "test \"$(stat -c %U /home/alice/own/f)\" = alice && grep -qx x /home/alice/own/f"),
+        Plant(description: "alice's own link in her folder is still followed, as alice",
+              plant: "install -d -m 0700 -o alice -g alice /home/alice/real && ln -sfn /home/alice/real /home/alice/mine && chown -h alice: /home/alice/mine",
+              step: #"- file: {path: /home/alice/mine/f, content: "x\n"}"#,
+              verify: "test \"$(stat -c %U /home/alice/real/f)\" = alice && grep -qx x /home/alice/real/f"),
+    ]
+
+    @Test("another user's link or a folder others may write inside a user's tree is refused; the user's own link is followed as that user")
+    func crossUserPlantsRefused() throws {
+        try runPlants(Self.crossUserPlants, host: "cross")
+    }
+
+    /// Runs each plant on one host: the step fails with its refusal or succeeds, its check holds,
+    /// and no root-only file changes.
+    func runPlants(_ plants: [Plant], host name: String) throws {
         let pidMax = try String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        try withHost("plant") { host in
+        try withHost(name) { host in
             let before = try host.shell(Self.sentinels).stdout
-            for plant in Self.plants {
+            for plant in plants {
                 let planted = try host.shell("rm -rf /home/alice/.ssh && " + plant.plant)
                 #expect(planted.status == 0, "\(plant): \(planted.combined)")
                 let step = plant.step.replacingOccurrences(of: "$(cat /proc/sys/kernel/pid_max)", with: pidMax)
