@@ -15,7 +15,7 @@ struct RunCommandSupport {
 
     func execute(_ options: ExecutionOptions, provision: Bool = false) async -> Int32 {
         let outDirectory = out ?? (project == "." ? "out" : project + "/out")
-        let plan: LoadedPlan
+        var plan: LoadedPlan
         var inventory: Inventory
         do {
             // The signature first: nothing of an out/ it does not cover is even parsed.

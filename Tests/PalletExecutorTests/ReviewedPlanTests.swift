@@ -219,7 +219,7 @@ struct ReviewedPlanTests {
         let out = project.root + "/out"
         let verified = try PlanSignature.verify(directory: out, allowedSigners: folder + "/allowed_signers")
         #expect(verified.principal == "reviewer@example.org")
-        let plan = try LoadedPlan(outDirectory: out, signedDigests: verified.digests)
+        var plan = try LoadedPlan(outDirectory: out, signedDigests: verified.digests)
         try plan.checkBundles()
         // Now an attacker swaps the tar and reseals its digest in plan.json.
         try Self.patch(out + "/groups/g/configure.tar", "reviewed", "tampered")
@@ -247,7 +247,7 @@ struct ReviewedPlanTests {
             #expect(throws: LoadedPlan.ReadError.self, "\(new)") { try LoadedPlan(outDirectory: project.root + "/out") }
         }
         try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
-        let loaded = try LoadedPlan(outDirectory: project.root + "/out")
+        var loaded = try LoadedPlan(outDirectory: project.root + "/out")
         try loaded.checkBundles()
     }
 

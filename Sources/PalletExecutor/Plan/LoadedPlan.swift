@@ -58,9 +58,25 @@ public struct LoadedPlan: Sendable {
         }
     }
 
+    /// The files of each bundle ``checkBundles()`` read and checked, by archive path: what runs
+    /// is what was checked, and no bundle is read, hashed and unpacked twice.
+    var checkedEntries: [String: [TarEntry]] = [:]
+
     /// The bytes of a bundle archive, checked against the SHA-256 that plan.json records and
     /// against the reviewed files of `out/` (see ``ReviewedBundle``): what runs is what was reviewed.
     public func archive(_ bundle: PlanDocument.Bundle) throws -> [UInt8] {
+        try read(bundle).bytes
+    }
+
+    /// The files of a bundle archive, checked as ``archive(_:)`` checks it; those
+    /// ``checkBundles()`` already checked are not read again.
+    public func entries(_ bundle: PlanDocument.Bundle) throws -> [TarEntry] {
+        if let entries = checkedEntries[bundle.archive] { return entries }
+        return try read(bundle).entries
+    }
+
+    /// Reads a bundle archive from `out/` and checks it (see ``archive(_:)``).
+    func read(_ bundle: PlanDocument.Bundle) throws -> (bytes: [UInt8], entries: [TarEntry]) {
         let path = outDirectory + "/" + bundle.archive
         guard let group = document.groups.first(where: { group in
             group.bundles.contains { $0.archive == bundle.archive && $0.phase == bundle.phase }
@@ -82,7 +98,7 @@ public struct LoadedPlan: Sendable {
             throw ReadError(description: "\(path) is not a bundle pallet can read: \(error)")
         }
         try ReviewedBundle.check(entries, bundle: bundle, group: group.name, outDirectory: outDirectory)
-        return bytes
+        return (bytes, entries)
     }
 
     /// Refuses `bytes`, read from `path` (relative to `out/`), unless `signed` is nil or lists exactly their SHA-256.
@@ -93,10 +109,11 @@ public struct LoadedPlan: Sendable {
         }
     }
 
-    /// Checks every bundle of the plan as ``archive(_:)`` does, before anything runs.
-    public func checkBundles() throws {
+    /// Checks every bundle of the plan as ``archive(_:)`` does, before anything runs, and keeps
+    /// their files for ``entries(_:)``.
+    public mutating func checkBundles() throws {
         for group in document.groups {
-            for bundle in group.bundles { _ = try archive(bundle) }
+            for bundle in group.bundles { checkedEntries[bundle.archive] = try read(bundle).entries }
         }
     }
 }

@@ -130,7 +130,7 @@ public struct Executor: Sendable {
                 // Each bundle is read, checked against plan.json and unpacked once, not once per node.
                 var unpacked: [String: Result<[TarEntry], any Error>] = [:]
                 for job in jobsToRun where unpacked[job.2.archive] == nil {
-                    unpacked[job.2.archive] = Result { try TarArchive.read(plan.archive(job.2)) }
+                    unpacked[job.2.archive] = Result { try plan.entries(job.2) }
                 }
                 let values = secretValues
                 let files = unpacked
@@ -157,7 +157,7 @@ public struct Executor: Sendable {
                   limits: OutputLimits) async -> PhaseResult {
         let logPath = log(target, phase)
         do {
-            let entries = try files?.get() ?? TarArchive.read(plan.archive(bundle))
+            let entries = try files?.get() ?? plan.entries(bundle)
             let needed = Dictionary(uniqueKeysWithValues: bundle.secrets.compactMap { secret in secrets[secret.id].map { (secret.id, $0) } })
             let payload = try Payload.make(files: entries, target: target, check: check, secrets: needed)
             let progress = self.progress
