@@ -1,12 +1,25 @@
 import ArgumentParser
 import PalletExecutor
 
-/// `pallet apply`: run the plan's bundles on its nodes over ssh.
+/// `pallet apply`: make the machines match out/, then run its bundles on the nodes over ssh.
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Run out/'s bundles on the nodes: bootstrap where never done, then configure.",
+        abstract: "Make the machines match out/: VirtualBox VMs to their counts, orphans destroyed, bootstrap, configure.",
         discussion: """
+            For each virtualbox group, runs out/provision/<service>/<group>.sh converge COUNT: creates the missing \
+            VMs (filling gaps), rebuilds half-built ones, starts stopped ones and destroys the highest extras (count: 0 \
+            removes the group). Without --group or --node, it then destroys the orphans: VMs of this project whose \
+            group is no longer in the specs (out/provision/orphans.sh). Only VMs that carry this project's identity \
+            (project: in the specs) are ever touched; a VM of another project or none holding one of the names stops \
+            that group with an error naming it. Hosts groups are used as they are. Then bootstrap runs on nodes that \
+            never completed it, and configure on all, groups in after: order. Set VBOXMANAGE to use another VBoxManage. \
+            pallet converge is an alias of this command.
+
+            With --check nothing changes: the groups' plan COUNT and the orphans' list (read-only) give the machine \
+            changes apply would make (create web-3, destroy web-4, destroy orphan old-1), and the VMs that exist and \
+            run, with the hosts, show their phase diffs. No VBoxManage call that changes anything is made.
+
             Reads only out/, the admin user's key and the secrets: specs/ need not be present. What runs is what \
             was reviewed: every bundle tar must hold exactly the files of out/ beside it (run.sh, files/, lib.sh, \
             MANIFEST) and match its SHA-256 in plan.json, or nothing runs. When specs/ is present, pallet compiles \
@@ -16,39 +29,42 @@ struct ApplyCommand: AsyncParsableCommand {
 
             Each node gets one ssh connection (multiplexed), its bundle on standard input, and runs it with \
             sudo -n. Nodes run in parallel; groups wait for the groups named in their after:. One node failing \
-            never stops the others. Logs go to .pallet/runs/<run-id>/<node>/<phase>.log.
+            never stops the others. Logs go to .pallet/runs/<run-id>/<node>/<phase>.log, the provisioning scripts' \
+            to .pallet/runs/<run-id>/provision/.
 
-            Exit status: 0 when every node succeeded, 1 when any failed or was unreachable, 2 with \
-            --detailed-exitcode when something changed (or would change, with --check).
+            Exit status: 0 when every node succeeded, 1 when any failed or was unreachable or provisioning failed, \
+            2 with --detailed-exitcode when something changed (or would change, with --check), machines included.
 
             Examples:
               pallet apply
-              pallet apply --check                 # report what would change, with diffs
+              pallet apply --check                 # machine changes and phase diffs; change nothing
               pallet apply --group web --jobs 4
-              pallet apply --json > report.json
+              pallet apply --json > report.json    # phases and machine changes, for machines
               pallet apply --require-signature ~/.ssh/allowed_signers   # out/ as a reviewer signed it
             """
     )
 
     @OptionGroup var common: RunOptions
 
-    @Flag(name: .long, help: "Check mode: report what would change (with diffs) and change nothing.")
+    @Flag(name: .long, help: "Check mode: preview machine changes and phase diffs; change nothing.")
     var check = false
 
     func run() async throws {
-        let status = await common.support.execute(ExecutionOptions(
-            phases: .apply, check: check, groups: common.group, nodes: common.node, jobs: common.jobs))
+        try await Self.apply(common, check: check)
+    }
+
+    /// What apply (and its alias converge) does.
+    static func apply(_ common: RunOptions, check: Bool) async throws {
+        let status = await common.support.execute(
+            ExecutionOptions(phases: .apply, check: check, groups: common.group, nodes: common.node, jobs: common.jobs),
+            machines: check ? .preview : .converge)
         if status != 0 { throw ExitCode(status) }
     }
 }
 
-/// Options that apply and lift share.
+/// Options that apply, converge and lift share.
 struct RunOptions: ParsableArguments {
-    @Option(name: .long, help: "The project folder (default: the current folder).")
-    var project: String = "."
-
-    @Option(name: .long, help: "The compiled plan folder (default: <project>/out).")
-    var out: String?
+    @OptionGroup var source: PlanLoader
 
     @Option(name: .long, help: "Only nodes of this group (repeatable).")
     var group: [String] = []
@@ -65,14 +81,6 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Exit 2 when something changed (or would change in check mode).")
     var detailedExitcode = false
 
-    @Flag(name: .long, help: "Run even when out/ is not what specs/ compile to (the tars must still match out/).")
-    var allowStale = false
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Refuse unless out/ is signed (pallet plan --sign) by a key in this allowed_signers file, and unchanged since.",
-        valueName: "allowed-signers"))
-    var requireSignature: String?
-
     @Flag(name: [.short, .long], help: "Print nothing while nodes run; the recap shows only problems and totals.")
     var quiet = false
 
@@ -84,7 +92,7 @@ struct RunOptions: ParsableArguments {
     }
 
     var support: RunCommandSupport {
-        RunCommandSupport(project: project, out: out, allowStale: allowStale, requireSignature: requireSignature, json: json, detailedExitCode: detailedExitcode,
-                          style: OutputStyle(quiet: quiet, verbose: verbose))
+        RunCommandSupport(loader: source,
+                          json: json, detailedExitCode: detailedExitcode, style: OutputStyle(quiet: quiet, verbose: verbose))
     }
 }

@@ -1,28 +1,27 @@
 import ArgumentParser
 import PalletExecutor
 
-/// `pallet converge`: provision virtualbox groups to their counts, then bootstrap and configure.
+/// `pallet converge`: the former name of `pallet apply`, kept as an alias.
 struct ConvergeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "converge",
-        abstract: "Bring every group to its count (VirtualBox), bootstrap new nodes, then configure all.",
+        abstract: "Alias of apply: bring VirtualBox groups to their counts, destroy orphans, bootstrap and configure.",
         discussion: """
-            For each virtualbox group, runs out/provision/<service>/<group>.sh converge COUNT: creates the missing \
-            <group>-<i> VMs (filling gaps), rebuilds half-built ones, destroys the highest extras (count 0 removes \
-            the group) and never deletes a base disk. Then bootstrap runs on nodes that never completed it, and \
-            configure on all, as with pallet apply. Set VBOXMANAGE to use another VBoxManage.
+            pallet converge is an alias of pallet apply, with the same options and behaviour: see \
+            'pallet apply --help'.
 
             Examples:
-              pallet converge
-              pallet converge --group web
+              pallet converge                  # = pallet apply
+              pallet converge --group web      # = pallet apply --group web
             """
     )
 
     @OptionGroup var common: RunOptions
 
+    @Flag(name: .long, help: "Check mode: preview machine changes and phase diffs; change nothing.")
+    var check = false
+
     func run() async throws {
-        let status = await common.support.execute(
-            ExecutionOptions(phases: .apply, check: false, groups: common.group, nodes: common.node, jobs: common.jobs), provision: true)
-        if status != 0 { throw ExitCode(status) }
+        try await ApplyCommand.apply(common, check: check)
     }
 }

@@ -5,8 +5,14 @@ import PalletExecutor
 struct LiftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lift",
-        abstract: "Run one phase of out/'s bundles on existing nodes.",
+        abstract: "Run one phase of out/'s bundles on existing nodes; creates and destroys no VM.",
         discussion: """
+            Runs phase P (configure, deploy or any phase the specs name) on the hosts and on the VirtualBox VMs \
+            that exist: each virtualbox group's VMs are found with out/provision/<service>/<group>.sh nodes \
+            (read-only), with the addresses VirtualBox reports. Nothing is created, started or destroyed; a VM \
+            that is not running, or was left half-built, is reported and skipped (pallet apply brings the group \
+            to its count).
+
             Examples:
               pallet lift --phase deploy
               pallet lift --phase configure --group web --node web-2
@@ -23,7 +29,7 @@ struct LiftCommand: AsyncParsableCommand {
 
     func run() async throws {
         let status = await common.support.execute(ExecutionOptions(
-            phases: .lift(phase), check: check, groups: common.group, nodes: common.node, jobs: common.jobs))
+            phases: .lift(phase), check: check, groups: common.group, nodes: common.node, jobs: common.jobs), machines: .discover)
         if status != 0 { throw ExitCode(status) }
     }
 }

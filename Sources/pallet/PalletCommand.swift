@@ -5,7 +5,7 @@ import ArgumentParser
 struct PalletCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pallet",
-        abstract: "Compile infrastructure specs into reviewable bash bundles, and apply them over ssh.",
+        abstract: "Compile infrastructure specs into reviewable bash bundles and VirtualBox scripts, and apply them.",
         discussion: """
             pallet plan reads specs/*.yaml and writes out/: one run.sh and one .tar bundle per group and phase, \
             plus plan.json and PLAN.md. out/ is meant to be committed and reviewed.
@@ -14,10 +14,11 @@ struct PalletCommand: AsyncParsableCommand {
               pallet init infra           start a project: specs/ with a commented example, Makefile, CI job
               pallet plan                 compile specs/ into out/
               pallet plan --check         fail when out/ is not what specs/ compiles to
-              pallet apply                run out/'s bundles on the nodes over ssh
-              pallet apply --check        show what would change, change nothing
-              pallet lift --phase deploy  run one phase on existing nodes
-              pallet converge             create/destroy VirtualBox VMs to the counts, then configure
+              pallet apply                make the machines match out/: VirtualBox VMs to their counts,
+                                          orphans destroyed, bootstrap, configure (converge: an alias)
+              pallet apply --check        preview machine changes and phase diffs, change nothing
+              pallet lift --phase deploy  run one phase on the nodes that exist; creates no VM
+              pallet destroy              tear down this project's VirtualBox VMs (asks first)
               pallet show web             the group 'web' fully resolved, with origins
               pallet graph --format svg --output infra.svg   groups, server-specs, crates, phases
               pallet schema --output pallet.schema.json      JSON Schema for YAML editors
@@ -25,6 +26,6 @@ struct PalletCommand: AsyncParsableCommand {
             Start with docs/tutorial.md; `man pallet` after make release.
             """,
         version: "pallet \(PalletVersionString.value)",
-        subcommands: [InitCommand.self, PlanCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, LiftCommand.self, ConvergeCommand.self, ShowCommand.self]
+        subcommands: [InitCommand.self, PlanCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, ConvergeCommand.self, LiftCommand.self, DestroyCommand.self, ShowCommand.self]
     )
 }

@@ -2,67 +2,28 @@ import Foundation
 import PalletCompiler
 import PalletExecutor
 
-/// What apply and lift share: read out/, refuse a stale plan, run, print, pick the exit code.
+/// What apply, converge and lift share: read out/, refuse a stale plan, bring the machines to
+/// what out/ says (or preview, or look them up), run the phases, print, pick the exit code.
 struct RunCommandSupport {
-    let project: String
-    let out: String?
-    let allowStale: Bool
-    /// An allowed_signers file: when set, out/ must carry a valid signature by one of its keys.
-    let requireSignature: String?
+    let loader: PlanLoader
     let json: Bool
     let detailedExitCode: Bool
     let style: OutputStyle
 
-    func execute(_ options: ExecutionOptions, provision: Bool = false) async -> Int32 {
-        let outDirectory = out ?? (project == "." ? "out" : project + "/out")
-        var plan: LoadedPlan
+    func execute(_ options: ExecutionOptions, machines mode: MachineStage.Mode) async -> Int32 {
+        guard let plan = loader.load(checkBundles: true), let session = loader.session() else { return 1 }
+        defer { session.finish() }
         var inventory: Inventory
         do {
-            // The signature first: nothing of an out/ it does not cover is even parsed.
-            var signed: PlanSignature.Verified?
-            if let allowedSigners = requireSignature {
-                signed = try PlanSignature.verify(directory: outDirectory, allowedSigners: allowedSigners)
-                printError("pallet: \(outDirectory)/ is signed by \(NodeText.escape(signed?.principal ?? ""))")
-            }
-            plan = try LoadedPlan(outDirectory: outDirectory, signedDigests: signed?.digests)
-            try plan.checkBundles()
-            if let problem = StalePlanCheck.problem(projectRoot: project, outDirectory: outDirectory), !allowStale {
-                printError("pallet: error: refusing a stale plan: \(problem) (or pass --allow-stale)")
-                return 1
-            }
             inventory = try Inventory(plan: plan.document)
         } catch {
             printError("pallet: error: refusing to run: \(error)")
             return 1
         }
-        let session: Session
-        do {
-            session = try Session(projectRoot: project)
-        } catch {
-            printError("pallet: error: \(error)")
-            return 1
-        }
-        defer { session.finish() }
-        var provisionErrors: [String] = []
-        if provision {
-            let provisioner = Provisioner(plan: plan, runDirectory: session.runDirectory)
-            for group in plan.document.groups where group.provision != nil && (options.groups.isEmpty || options.groups.contains(group.name)) {
-                printError("pallet: converging group \(group.name) to \(group.count) node(s)")
-                let outcome = await provisioner.converge(group)
-                if let error = outcome.error {
-                    provisionErrors.append("group \(group.name): \(error)")
-                    continue
-                }
-                provisionErrors += outcome.rejected.map { "group \(group.name): \($0)" }
-                if !outcome.created.isEmpty { printError("pallet: created \(outcome.created.joined(separator: ", "))") }
-                // New VMs have new host keys, possibly at the address of a VM destroyed earlier.
-                let knownHosts = KnownHosts(path: session.knownHostsFile)
-                for target in outcome.targets where outcome.created.contains(target.name) {
-                    knownHosts.forget(address: target.address, port: target.port)
-                }
-                inventory.add(outcome.targets, group: group.name)
-            }
-        }
+        let stage = MachineStage(plan: plan, runDirectory: session.runDirectory, knownHostsFile: session.knownHostsFile)
+        let machines = await stage.run(mode, groups: options.groups, nodes: options.nodes) { printError("pallet: \($0)") }
+        for line in MachinePrinter.lines(machines, mode: mode) { printError(line) }
+        for (group, targets) in machines.targets { inventory.add(targets, group: group) }
         let live = LiveProgress(style: style, nodes: inventory.targets.count)
         let executor = Executor(
             plan: plan, inventory: inventory,
@@ -72,7 +33,10 @@ struct RunCommandSupport {
         )
         var report = await executor.run(options)
         live.finish()
-        report.errors = provisionErrors + (provision && inventory.targets.isEmpty ? [] : report.errors)
+        // Provisioning to nothing (count 0, or only VMs still to create) leaves no node: not an error.
+        let nothingToRun = mode != .discover && inventory.targets.isEmpty
+        report.errors = machines.errors + (nothingToRun ? [] : report.errors)
+        report.machines = machines.changes
         for line in RecapPrinter.lines(report, quiet: style.verbosity == .quiet) { printError(line) }
         if json {
             let encoder = JSONEncoder()

@@ -3,7 +3,7 @@ import PalletCompiler
 
 /// The nodes of a plan that can be reached: every listed host of a `hosts` service.
 ///
-/// VirtualBox groups get their addresses when `pallet converge` provisions them.
+/// VirtualBox groups get their addresses when `pallet apply` provisions them (see MachineStage).
 public struct Inventory: Sendable {
     /// The targets in plan order.
     public var targets: [Target]
@@ -21,7 +21,7 @@ public struct Inventory: Sendable {
         for group in plan.groups {
             for node in group.nodes {
                 guard let address = node.address else {
-                    unaddressed[group.name] = "\(group.provider) nodes get addresses from 'pallet converge'"
+                    unaddressed[group.name] = "\(group.provider) nodes get addresses from 'pallet apply'"
                     continue
                 }
                 let login = Self.login(of: node, admin: adminCredentials, home: home)

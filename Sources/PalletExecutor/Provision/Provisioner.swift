@@ -1,79 +1,70 @@
 import Foundation
 import PalletCompiler
-import PalletSpec
-import Subprocess
-import SystemPackage
 
-/// Runs a virtualbox group's provisioning script (`out/provision/<service>/<group>.sh converge
-/// COUNT`) and turns what it prints into targets.
+/// A virtualbox group's provisioning script (`out/provision/<service>/<group>.sh`) and what its
+/// subcommands mean to the executor: `converge COUNT`, the read-only `plan COUNT` and `nodes`,
+/// and `destroy INDEX` / `destroy-all`.
 public struct Provisioner: Sendable {
-    /// The outcome for one group.
+    /// The group.
+    public let group: PlanDocument.Group
+    let script: ProvisionScript
+    let admin: Credentials
+    let home: String
+
+    /// What one subcommand gave: the nodes it reported, or why it failed.
     public struct Outcome: Sendable {
         /// The group.
         public var group: String
-        /// Its nodes, with the addresses the VMs reported.
-        public var targets: [Target]
-        /// The names of nodes created in this run.
-        public var created: [String]
-        /// Why provisioning failed, if it did.
+        /// The nodes the script reported.
+        public var nodes: [ReportedNode] = []
+        /// Why the subcommand failed, if it did (escaped for a terminal).
         public var error: String?
-        /// Nodes left alone because what their VM reported cannot be trusted, each with the reason.
-        public var rejected: [String] = []
     }
 
-    let plan: LoadedPlan
-    let runDirectory: String
-    let home: String
-
-    /// Creates a provisioner writing logs to `runDirectory/provision-<group>.log`.
-    public init(plan: LoadedPlan, runDirectory: String, home: String = NSHomeDirectory()) {
-        self.plan = plan
-        self.runDirectory = runDirectory
+    /// Creates the provisioner of `group`, logging to `runDirectory/provision/<service>/<group>.log`;
+    /// nil when the group has no provisioning script.
+    public init?(group: PlanDocument.Group, plan: LoadedPlan, runDirectory: String, home: String = NSHomeDirectory()) {
+        guard let path = group.provision else { return nil }
+        self.group = group
+        script = ProvisionScript(path: path, plan: plan, logPath: "\(runDirectory)/provision/\(group.service)/\(group.name).log")
+        let user = plan.document.adminUser
+        admin = Credentials(user: user?.username ?? "", key: user?.privateKey.map { Inventory.expand($0, home: home) })
         self.home = home
     }
 
-    /// Converges `group` to its count.
-    public func converge(_ group: PlanDocument.Group) async -> Outcome {
-        var outcome = Outcome(group: group.name, targets: [], created: [], error: nil)
-        guard let script = group.provision else {
-            outcome.error = "group \(group.name) has no provisioning script"
-            return outcome
+    /// `converge COUNT`: creates, rebuilds, starts and destroys VMs until the group has its count,
+    /// and reports every node with its address.
+    public func converge() async -> Outcome {
+        await nodes(["converge", String(group.count)])
+    }
+
+    /// `nodes` (read-only): the group's existing VMs, running or not.
+    public func existing() async -> Outcome {
+        await nodes(["nodes"])
+    }
+
+    /// `plan COUNT` (read-only): what converge would do, or why it cannot tell.
+    public func plan() async -> Result<[MachineChange], ProvisionScript.Failure> {
+        await script.read(["plan", String(group.count)]) { try MachineChange.parsePlan($0, group: group.name) }
+    }
+
+    /// `destroy INDEX` or, with nil, `destroy-all`: nil on success, else why it failed.
+    public func destroy(index: Int?) async -> String? {
+        await script.perform(index.map { ["destroy", String($0)] } ?? ["destroy-all"])
+    }
+
+    /// Runs a subcommand that prints node lines and reads them.
+    func nodes(_ arguments: [String]) async -> Outcome {
+        switch await script.read(arguments, { try ReportedNode.parse($0, group: group.name) }) {
+        case .success(let nodes): return Outcome(group: group.name, nodes: nodes)
+        case .failure(let failure): return Outcome(group: group.name, error: failure.description)
         }
-        guard let admin = plan.document.adminUser else {
-            outcome.error = "the specs define no admin-user"
-            return outcome
-        }
-        let logPath = "\(runDirectory)/provision-\(group.name).log"
-        do {
-            let log = try FileDescriptor.open(FilePath(logPath), .writeOnly, options: [.create, .truncate, .append],
-                                              permissions: [.ownerReadWrite])
-            let result = try await Subprocess.run(
-                .path("/bin/bash"), arguments: [plan.outDirectory + "/" + script, "converge", String(group.count)],
-                input: .none, output: .string(limit: 1 << 20), error: .fileDescriptor(log, closeAfterSpawningProcess: true))
-            guard case .exited(0) = result.terminationStatus else {
-                let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-                let reason = text.split(separator: "\n").last { $0.contains("error") }.map(String.init) ?? "see \(logPath)"
-                outcome.error = "provisioning failed: \(reason)"
-                return outcome
-            }
-            let adminCredentials = Credentials(user: admin.username, key: admin.privateKey.map { Inventory.expand($0, home: home) })
-            for line in result.standardOutput.split(separator: "\n") {
-                let words = line.split(separator: " ").map(String.init)
-                guard words.count == 6, words[0] == "node", let index = Int(words[2]), let port = Int(words[4]) else { continue }
-                // The address comes from the VM (a guest property anyone with root in the guest can
-                // set): it reaches ssh and the node's run only when it is a plain host address.
-                guard NameRules.isValidAddress(words[3]) else {
-                    outcome.rejected.append("VM \(words[1].debugEscaped) reported the address '\(words[3].debugEscaped)', which is not a host name or IP address; that node was left alone")
-                    continue
-                }
-                let login = Inventory.login(of: group.nodes.first { $0.index == index }, admin: adminCredentials, home: home)
-                outcome.targets.append(Target(name: words[1], group: group.name, index: index, address: words[3], port: port,
-                                              admin: adminCredentials, login: login))
-                if words[5] == "1" { outcome.created.append(words[1]) }
-            }
-        } catch {
-            outcome.error = "cannot run the provisioning script: \(error)"
-        }
-        return outcome
+    }
+
+    /// The ssh target of a running node.
+    public func target(_ node: ReportedNode) -> Target? {
+        guard case .running(let address, let port, _) = node.state else { return nil }
+        let login = Inventory.login(of: group.nodes.first { $0.index == node.index }, admin: admin, home: home)
+        return Target(name: node.name, group: group.name, index: node.index, address: address, port: port, admin: admin, login: login)
     }
 }

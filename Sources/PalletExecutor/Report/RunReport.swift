@@ -8,10 +8,13 @@ public struct RunReport: Codable, Sendable {
     public var results: [PhaseResult]
     /// Problems that stopped the run before it reached any node.
     public var errors: [String]
+    /// The VirtualBox machine changes made (or, in check mode, that apply would make), in order;
+    /// `keep` entries name the VMs left as they were.
+    public var machines: [MachineChange] = []
 
     enum CodingKeys: String, CodingKey {
         case runID = "run-id"
-        case mode, results, errors
+        case mode, results, errors, machines
     }
 
     /// Whether any node failed or was unreachable, or the run could not start.
@@ -19,8 +22,8 @@ public struct RunReport: Codable, Sendable {
         !errors.isEmpty || results.contains { $0.outcome == .failed || $0.outcome == .unreachable }
     }
 
-    /// Whether any step changed something (or would, in check mode).
-    public var changed: Bool { results.contains { $0.outcome == .changed } }
+    /// Whether any step or machine changed something (or would, in check mode).
+    public var changed: Bool { results.contains { $0.outcome == .changed } || machines.contains(where: \.changesMachine) }
 
     /// One row per node: total ok, changed, failed and unreachable over its phases.
     public var recap: [(node: String, group: String, ok: Int, changed: Int, failed: Int, unreachable: Int, message: String?)] {
