@@ -1,17 +1,42 @@
 /// The files `pallet init` writes into a new project, by project-relative path.
 enum ProjectTemplate {
-    /// The files, each with its permission bits.
-    static let files: [(path: String, text: String, mode: Int)] = [
-        ("specs/pallet.yaml", specs, 0o644),
-        ("Makefile", makefile, 0o644),
-        (".gitignore", gitignore, 0o644),
-        (".github/workflows/pallet-plan.yml", workflow, 0o644),
-    ]
+    /// The files' paths.
+    static let paths = ["specs/pallet.yaml", "Makefile", ".gitignore", ".github/workflows/pallet-plan.yml"]
 
-    static let specs = """
+    /// The files of a project named `project`, each with its permission bits.
+    static func files(project: String) -> [(path: String, text: String, mode: Int)] {
+        zip(paths, [specs(project: project), makefile, gitignore, workflow]).map { ($0, $1, 0o644) }
+    }
+
+    /// A project name for the folder `folder`: its name lowercased, every character other than
+    /// a-z, 0-9 and '-' made a '-', at most 25 of them, then '-' and `suffix` (six hex digits, so
+    /// two projects made from folders of the same name never share their VMs' names).
+    static func projectName(folder: String, suffix: String) -> String {
+        let base = folder.split(separator: "/").last.map(String.init) ?? ""
+        var name = ""
+        for character in base.lowercased().unicodeScalars {
+            let allowed = ("a"..."z").contains(character) || ("0"..."9").contains(character)
+            if allowed { name.unicodeScalars.append(character) } else if !name.isEmpty && !name.hasSuffix("-") { name += "-" }
+        }
+        name = String(name.prefix(25))
+        while name.hasSuffix("-") { name.removeLast() }
+        return (name.isEmpty ? "pallet" : name) + "-" + suffix
+    }
+
+    /// Six random hex digits.
+    static func randomSuffix() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<6).map { _ in String(Int.random(in: 0..<16, using: &generator), radix: 16) }.joined()
+    }
+
+    static func specs(project: String) -> String { """
         # A first pallet project. `pallet plan` compiles this file (and every other *.yaml under
-        # specs/) into out/; review out/, then `pallet apply` runs it on the nodes over ssh.
+        # specs/) into out/; review out/, then `pallet apply` makes the machines match it.
         # The spec language: pallet's README and docs/; `pallet schema` gives editors a JSON Schema.
+
+        # This project's name: every VirtualBox VM pallet creates carries it, and pallet touches no
+        # VM that does not (VM names are <project>-<group>-<index>). Made unique by `pallet init`.
+        project: \(project)
 
         # Who pallet logs in as on the nodes. The private key stays on this machine; it is never
         # copied into out/.
@@ -20,7 +45,7 @@ enum ProjectTemplate {
           private-key: ~/.ssh/id_ed25519
 
         # Where nodes come from: machines that already exist (provider: hosts), or VirtualBox
-        # VMs that `pallet converge` creates (provider: virtualbox).
+        # VMs that `pallet apply` creates to each group's count (provider: virtualbox).
         services:
           lab:
             provider: hosts
@@ -52,11 +77,14 @@ enum ProjectTemplate {
             extends: [web]
 
         """
+    }
 
     static let makefile = """
         # make plan: compile specs/ into out/ (commit out/ with the specs; reviewers read it).
         # make check: fail when out/ is not what specs/ compiles to (what CI runs).
-        # make apply: run out/ on the nodes.
+        # make apply: make the machines match out/ (VirtualBox VMs created or destroyed to each
+        #   group's count, orphans destroyed), bootstrap new nodes, configure all.
+        # make dry-run: what apply would change (machines and files), changing nothing.
         PALLET ?= pallet
 
         .PHONY: plan check apply dry-run
