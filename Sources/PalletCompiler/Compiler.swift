@@ -48,8 +48,8 @@ public struct Compiler {
                 bundles.append(bundle.document)
             }
             var provision: String?
-            if let machine = group.machine,
-               let script = ProvisionEmitter().emit(group, settings: machine.settings, diagnostics: diagnostics) {
+            if let machine = group.machine, let project = plan.project,
+               let script = ProvisionEmitter().emit(group, project: project, settings: machine.settings, diagnostics: diagnostics) {
                 provision = "provision/\(group.service)/\(group.name).sh"
                 tree.add("provision/\(group.service)/\(group.name).sh", text: script, mode: 0o755)
             }
@@ -58,9 +58,16 @@ public struct Compiler {
                 chain: group.chain, nodes: group.nodes, bundles: bundles, provision: provision
             ))
         }
+        var orphans: String?
+        if plan.usesVirtualBox, let project = plan.project {
+            orphans = "provision/orphans.sh"
+            let known = plan.groups.filter { $0.provider == "virtualbox" }.map { "\($0.service)/\($0.name)" }
+            tree.add("provision/orphans.sh", text: ProvisionEmitter().emitOrphans(project: project, groups: known), mode: 0o755)
+        }
         let document = PlanDocument(
             format: 1, generator: "pallet \(PalletVersion.current)",
             inputs: PlanDocument.Inputs(digest: digest, method: InputsDigest.method, files: plan.inputs.map(\.path)),
+            project: plan.project, orphans: orphans,
             adminUser: plan.adminUser.map {
                 PlanDocument.AdminUserEntry(username: $0.username.value, privateKey: $0.privateKey?.value, publicKey: $0.publicKey?.value)
             },

@@ -89,6 +89,7 @@ struct DiagnosticsTests {
                     - {exec: "true", notify: [relaod]}
                 handlers:
                   reload: [{exec: "true"}]
+            project: demo
             """])
         #expect(tree == nil)
         #expect(errors.count == 7)

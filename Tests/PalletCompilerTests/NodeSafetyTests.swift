@@ -513,6 +513,59 @@ struct NodeSafetyTests {
         }
     }
 
+    @Test("a run killed with SIGKILL while it writes a secret leaves a temp file that the next run removes, in root's folder and in alice's")
+    func killedInstallLeftoverRemoved() throws {
+        let bundle = try compileBundle("""
+            groups:
+              g:
+                service: lab
+                phases:
+                  configure:
+                    - file: {path: /srv/pallet-killed/token, content: {secret: {env: TOKEN}}}
+                    - file: {path: /home/alice/killed/token, content: {secret: {env: TOKEN}}}
+            """, secrets: ["env-TOKEN": "KILLED-SECRET\n"])
+        try withHost("killed") { host in
+            let prepared = try host.shell("""
+                set -e
+                install -d -m 0755 /srv/pallet-killed
+                install -d -m 0755 -o alice -g alice /home/alice/killed
+                install -d -m 0700 /root/killed
+                mv /usr/bin/sync /usr/bin/sync.real
+                """)
+            #expect(prepared.status == 0, "\(prepared.combined)")
+            #expect(try host.exec(["bash", "-c", "cat > /root/killed/b.tar"], stdin: bundle).status == 0)
+            // sync hangs, so each run stops right after the secret went into the temp file; it is
+            // then killed with SIGKILL, and the next run (with sync back) must remove the leftover.
+            for (folder, wrote) in [("/srv/pallet-killed", "root"), ("/home/alice/killed", "alice")] {
+                let killed = try host.shell(#"""
+                    set -u
+                    printf '#!/bin/sh\nexec sleep 60\n' > /usr/bin/sync && chmod 0755 /usr/bin/sync
+                    rm -rf /root/killed/run && mkdir -m 0700 /root/killed/run && tar -xf /root/killed/b.tar -C /root/killed/run
+                    setsid bash /root/killed/run/run.sh > /root/killed/out 2>&1 &
+                    run=$!
+                    for _ in $(seq 200); do compgen -G "$1/.pallet.*" >/dev/null && break; sleep 0.05; done
+                    sleep 0.3
+                    # The whole session: the install done as alice runs under timeout, in a group of its own.
+                    pkill -KILL -s "$run"; wait "$run" 2>/dev/null
+                    ls -A "$1"
+                    """#.replacingOccurrences(of: "$1", with: folder))
+                #expect(killed.stdout.contains(".pallet."), "\(wrote): no temp file was left to test with: \(killed.combined)")
+                let again = try host.shell("""
+                    set -u
+                    cp /usr/bin/sync.real /usr/bin/sync
+                    bash /root/killed/run/run.sh > /root/killed/out 2>&1; echo "status=$?"
+                    ls -A \(folder)
+                    grep -rl KILLED-SECRET /srv /home 2>/dev/null | sort
+                    """)
+                #expect(again.stdout.contains("status=0"), "\(again.combined)")
+                #expect(!again.stdout.contains(".pallet."), "\(wrote): the temp file of the killed run is still there: \(again.stdout)")
+                #expect(again.stdout.contains("/home/alice/killed/token\n/srv/pallet-killed/token\n"), "\(again.stdout)")
+                // The next round stops at alice's file (root's is in place by now).
+                #expect(try host.shell("rm -f /home/alice/killed/token").status == 0)
+            }
+        }
+    }
+
     // MARK: Point 6: check mode
 
     @Test("check mode runs no guard, validate command or download: the steps report unknown or not evaluated, and leave no marker")

@@ -83,6 +83,7 @@ struct ProjectInputTests {
                     provider: virtualbox
                     images: {deb12: {disk: /d12.vdi, os-family: debian, os-version: "12"}}
                     hardware-files: ["\(pattern)"]
+                project: demo
                 """])
             defer { project.remove() }
             try FileManager.default.createSymbolicLink(atPath: project.root + "/specs/linked", withDestinationPath: outside.root + "/hw")

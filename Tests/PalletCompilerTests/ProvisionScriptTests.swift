@@ -7,6 +7,7 @@ import Testing
 struct ProvisionScriptTests {
     func script(network: String, service: String = "", count: Int = 2) throws -> (String?, [String]) {
         let (tree, errors) = try compile(["specs/a.yaml": """
+            project: demo
             services:
               vbox:
                 provider: virtualbox
@@ -67,5 +68,71 @@ struct ProvisionScriptTests {
         #expect(unreachable.contains { $0.contains("no adapter lets ssh reach the nodes") }, "\(unreachable)")
         let (_, mac) = try script(network: "    network:\n      - {attachment: host-only, mac: \"08:00:27:AA:BB:CC\"}")
         #expect(mac.contains { $0.contains("a fixed 'mac' can only serve one node, but the group has 2") }, "\(mac)")
+    }
+}
+
+/// The project's identity: required with a virtualbox service, in VM names and in orphans.sh.
+@Suite("Project identity in provisioning scripts")
+struct ProjectIdentityTests {
+    static let body = """
+        services:
+          vbox:
+            provider: virtualbox
+            images:
+              img: {disk: /srv/base.vdi, os-type: Debian_64}
+            network: bridged
+        nodes:
+          n: {image: img, hardware: small}
+        groups:
+          web: {service: vbox, node: n, count: 2}
+          db: {service: vbox, node: n, count: 1}
+        """
+
+    @Test("a virtualbox service without 'project' is an error at the service saying what to add; nothing is written")
+    func projectRequired() throws {
+        let (tree, errors) = try compile(["specs/a.yaml": Self.body])
+        #expect(tree == nil)
+        #expect(errors.contains { $0.hasPrefix("specs/a.yaml:2:3: error: virtualbox service 'vbox' needs the project's name: add 'project: NAME'") },
+                "\(errors)")
+    }
+
+    @Test("'project' must be lowercase letters, digits and '-', and is defined once", arguments: ["Web", "1abc", "a b", "a_b", String(repeating: "a", count: 33)])
+    func projectRules(name: String) throws {
+        let (tree, errors) = try compile(["specs/a.yaml": "project: '\(name)'\n" + Self.body])
+        #expect(tree == nil)
+        #expect(errors.contains { $0.hasPrefix("specs/a.yaml:1:10: error: 'project' must be 1 to 32 lowercase letters") }, "\(errors)")
+        let (twice, twiceErrors) = try compile(["specs/a.yaml": "project: one\n" + Self.body, "specs/b.yaml": "project: two\n"])
+        #expect(twice == nil)
+        #expect(twiceErrors.contains { $0.hasPrefix("specs/b.yaml:1:10: error: 'project' is defined twice") }, "\(twiceErrors)")
+    }
+
+    @Test("VM names carry the project; a bridged adapter with no interface named is chosen at creation, never a guessed eth0; orphans.sh knows the groups")
+    func scriptsCarryProject() throws {
+        let (tree, errors) = try compile(["specs/a.yaml": "project: shop-7f3a\n" + Self.body])
+        #expect(errors.isEmpty, "\(errors)")
+        let web = try #require(tree?.text("provision/vbox/web.sh"))
+        #expect(web.contains("readonly PROJECT='shop-7f3a' SERVICE='vbox' GROUP='web'"))
+        #expect(web.contains("'--nic1' 'bridged' '--nictype1'"))
+        #expect(!web.contains("eth0"))
+        #expect(web.contains("readonly -a BRIDGE_AUTO=(1)"))
+        let orphans = try #require(tree?.text("provision/orphans.sh"))
+        #expect(orphans.contains("readonly PROJECT='shop-7f3a' WHO=orphans"))
+        #expect(orphans.contains("readonly -a SPEC_GROUPS=('vbox/web' 'vbox/db')"))
+        let plan = try #require(tree?.text("plan.json"))
+        #expect(plan.contains("\"project\" : \"shop-7f3a\""))
+        #expect(plan.contains("\"orphans\" : \"provision/orphans.sh\""))
+    }
+
+    @Test("a hosts-only project writes no orphans.sh and needs no 'project'")
+    func hostsOnly() throws {
+        let (tree, errors) = try compile(["specs/a.yaml": """
+            services:
+              lab: {provider: hosts, hosts: [{name: h1, address: 10.0.0.1, group: g}]}
+            groups:
+              g: {service: lab}
+            """])
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(tree?.text("provision/orphans.sh") == nil)
+        #expect(tree?.text("plan.json")?.contains("\"orphans\"") == false)
     }
 }

@@ -113,6 +113,7 @@ struct ResolutionTests {
     func nodesAndMachines() throws {
         let project = try TemporaryProject(files: [
             "specs/main.yaml": """
+                project: demo
                 services:
                   vbox:
                     provider: virtualbox

@@ -66,9 +66,10 @@ struct RunFolderTests {
                 p=$(cat /etc/run-pid); chain=$p
                 while :; do
                   p=$(awk '{print $4}' "/proc/$p/stat"); [ "$p" -gt 1 ] || exit 1
-                  chain="$chain $p"
+                  chain="$p $chain"
                   case $(tr '\\0' ' ' < "/proc/$p/cmdline") in "/bin/bash -c "*/run/pallet*) break ;; esac
                 done
+                # Outermost first, so no shell of the chain sees its child die and runs its EXIT trap.
                 kill -9 $chain
                 """)
             #expect(killed.status == 0, "\(killed.combined)")

@@ -8,13 +8,17 @@ public struct PlanDocument: Codable, Sendable {
     public var generator: String
     /// The inputs the plan was compiled from.
     public var inputs: Inputs
+    /// The project's name, if the specs give one: every VirtualBox VM of the project carries it.
+    public var project: String?
+    /// `provision/orphans.sh`, when the specs define a virtualbox service.
+    public var orphans: String?
     /// The admin user, if defined.
     public var adminUser: AdminUserEntry?
     /// The groups in definition order.
     public var groups: [Group]
 
     enum CodingKeys: String, CodingKey {
-        case format, generator, inputs, groups
+        case format, generator, inputs, groups, project, orphans
         case adminUser = "admin-user"
     }
 

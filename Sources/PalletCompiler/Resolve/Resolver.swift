@@ -26,7 +26,8 @@ public struct Resolver {
             if let group { groups.append(group) }
         }
         reportDuplicateNodeNames(groups)
-        return Plan(adminUser: specs.adminUser, groups: groups, inputs: specs.inputs)
+        let usesVirtualBox = specs.services.contains { if case .virtualbox = $0.provider { true } else { false } }
+        return Plan(project: specs.project?.value, usesVirtualBox: usesVirtualBox, adminUser: specs.adminUser, groups: groups, inputs: specs.inputs)
     }
 
     func resolveGroup(_ group: GroupSpec) -> GroupPlan? {

@@ -8,6 +8,13 @@ public enum NameRules {
         return text.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
+    /// Whether `text` is a valid project name: 1 to 32 lowercase ASCII letters, digits and `-`,
+    /// starting with a letter. It becomes part of VirtualBox VM names and their identity.
+    public static func isValidProject(_ text: String) -> Bool {
+        guard let first = text.utf8.first, text.utf8.count <= 32, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
+        return text.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
+    }
+
     /// Whether `text` is a valid Debian or RPM package name, optionally pinned as `name=version`.
     ///
     /// Names start with a letter or digit and hold letters, digits, `+`, `-`, `.` and `_`;

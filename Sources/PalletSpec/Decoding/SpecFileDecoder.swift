@@ -14,6 +14,9 @@ struct SpecFileDecoder {
         let actions = ActionDecoder(reader: reader, files: files)
         let bodies = SpecBodyDecoder(reader: reader, actions: actions)
         let nodeSpecs = NodeSpecDecoder(reader: reader, services: services)
+        if let node = sections["project"] {
+            decodeProject(node, into: &specs)
+        }
         if let node = sections["admin-user"] {
             decodeAdminUser(node, into: &specs)
         }
@@ -104,6 +107,22 @@ struct SpecFileDecoder {
         body.extends = []
         body.vars = []
         return Crate(name: name, parameters: parameters, body: body, builtIn: builtIn)
+    }
+
+    /// `project: NAME`: defined once, in the form ``NameRules/isValidProject(_:)`` accepts.
+    func decodeProject(_ node: YAMLNode, into specs: inout SpecSet) {
+        guard let name = reader.string(node, context: "'project'") else { return }
+        if let existing = specs.project {
+            diagnostics.error(node.location, "'project' is defined twice")
+            diagnostics.note(existing.location, "first 'project' is here")
+            return
+        }
+        guard NameRules.isValidProject(name.value) else {
+            diagnostics.error(node.location, "'project' must be 1 to 32 lowercase letters, digits and '-', starting with a letter "
+                + "(it is part of every VM's name and identity), not '\(name.value.debugEscaped)'")
+            return
+        }
+        specs.project = name
     }
 
     func decodeAdminUser(_ node: YAMLNode, into specs: inout SpecSet) {

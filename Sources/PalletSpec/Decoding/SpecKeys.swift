@@ -2,7 +2,7 @@
 /// the JSON Schema (`pallet schema`) is built from the same lists, so the two cannot disagree.
 public enum SpecKeys {
     /// The top-level sections of a spec file.
-    public static let sections = ["admin-user", "services", "nodes", "servers", "groups", "crates"]
+    public static let sections = ["project", "admin-user", "services", "nodes", "servers", "groups", "crates"]
     /// `admin-user`.
     public static let adminUser = ["username", "private-key", "public-key"]
     /// What server-specs, group-specs and crates share.

@@ -1,5 +1,7 @@
 /// Every definition read from the specs, merged across files.
 public struct SpecSet: Sendable {
+    /// The project's name (`project:`): the identity every VirtualBox VM of this project carries.
+    public var project: Located<String>?
     /// The admin user, if defined.
     public var adminUser: AdminUser?
     /// The services in definition order.

@@ -5,6 +5,8 @@ public enum SpecSchema {
     /// The schema.
     public static var document: JSONValue {
         var root = object(SpecKeys.sections, [
+            "project": .object(["type": .string("string"), "pattern": .string("^[a-z][a-z0-9-]{0,31}$"),
+                                "description": .string("The project's name: the identity its VirtualBox VMs carry (required with a virtualbox service).")]),
             "admin-user": object(SpecKeys.adminUser, ["username": text, "private-key": text, "public-key": text],
                                  required: ["username"], description: "Who pallet logs in as on the nodes."),
             "services": map(.object(["oneOf": .array([ref("hostsService"), ref("virtualboxService")])]),

@@ -25,6 +25,20 @@ public struct ReferenceValidator {
             specs.group(named: name)?.after ?? []
         }
         checkHosts()
+        checkProject()
+    }
+
+    /// A virtualbox service needs the project's name: every VM pallet creates carries it, and a
+    /// VM without it is never pallet's to change.
+    func checkProject() {
+        guard specs.project == nil else { return }
+        for service in specs.services {
+            guard case .virtualbox = service.provider else { continue }
+            diagnostics.error(service.name.location, "virtualbox service '\(service.name.value)' needs the project's name: add "
+                + "'project: NAME' (lowercase letters, digits, '-') to specs/pallet.yaml; every VM pallet creates carries it, "
+                + "and pallet never touches a VM without it")
+            return
+        }
     }
 
     func checkServers(_ names: [Located<String>]) {

@@ -10,6 +10,9 @@ struct NetworkOptions {
     var sshAdapter = 0
     /// The NAT forward ssh uses, as `HOSTBASE+`, or empty.
     var sshForward = ""
+    /// Bridged adapters with no interface named: the script bridges them to the host's first
+    /// bridgeable interface that is up, or stops with the list.
+    var bridgeAuto: [Int] = []
 
     /// The default first host port of the `nat` layout's ssh forward (node i gets 2200 + i).
     static let natSSHBase = 2200
@@ -20,7 +23,7 @@ struct NetworkOptions {
         case .local:
             adapters = [(.hostOnly, settings.localInterface?.value ?? "vboxnet0", nil, []), (.nat, nil, nil, [])]
         case .bridged:
-            adapters = [(.bridged, settings.bridgedInterface?.value ?? "eth0", nil, [])]
+            adapters = [(.bridged, settings.bridgedInterface?.value, nil, [])]
         case .nat:
             adapters = [(.nat, nil, nil, [])]
             forwards.append("1=ssh,tcp,\(Self.natSSHBase)+,22")
@@ -45,7 +48,8 @@ struct NetworkOptions {
                 nicOptions += ["--nic\(slot)", "hostonly", "--hostonlyadapter\(slot)", adapter.interface ?? "vboxnet0"]
                 if sshAdapter == 0, sshForward.isEmpty { sshAdapter = slot }
             case .bridged:
-                nicOptions += ["--nic\(slot)", "bridged", "--bridgeadapter\(slot)", adapter.interface ?? "eth0"]
+                nicOptions += ["--nic\(slot)", "bridged"]
+                if let interface = adapter.interface { nicOptions += ["--bridgeadapter\(slot)", interface] } else { bridgeAuto.append(slot) }
                 if sshAdapter == 0, sshForward.isEmpty { sshAdapter = slot }
             case .nat:
                 nicOptions += ["--nic\(slot)", "nat"]

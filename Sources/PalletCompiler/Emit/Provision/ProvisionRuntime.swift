@@ -1,58 +1,151 @@
-/// The body of every provisioning script: VBoxManage helpers and the `converge`, `create`,
-/// `destroy`, `list`, `address` and `status` subcommands. The header before it sets the group's
-/// values.
+/// The bodies of the provisioning scripts. Both kinds start with a header that sets their values
+/// (`WHO`, `PROJECT`, ...), then ``common`` (VBoxManage calls, VM identity, destroy), then their
+/// own subcommands: ``group`` for `out/provision/<service>/<group>.sh`, ``orphans`` for
+/// `out/provision/orphans.sh`.
 enum ProvisionRuntime {
-    /// The bash source.
-    static let source = #"""
+    /// What both kinds of script share: every VBoxManage call goes through `vbm` (changes) or
+    /// `vbm_read` (reads), which print the command and VirtualBox's own message when it fails.
+    static let common = #"""
 # ---------------------------------------------------------------------------
-# The rest of this script is the same for every group.
+# The rest of this script is the same for every project.
 
 export LC_ALL=C LANG=C
 VBM=${VBOXMANAGE:-VBoxManage}
-IP_TIMEOUT=${PALLET_IP_TIMEOUT:-300}
 NS=pallet
 
-say() { printf 'provision %s: %s\n' "$GROUP" "$*" >&2; }
+say() { printf 'provision %s: %s\n' "$WHO" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-# vbm ARGS...: VBoxManage, retried while VirtualBox reports a lock race.
-# Its output goes to stderr: stdout carries only what the subcommands print.
-vbm() {
-  local attempt err status
+# vbm_call OUT ARGS...: VBoxManage with its output on OUT (1 or 2), retried while VirtualBox
+# reports a session lock; on failure the command and VirtualBox's message end the script.
+vbm_call() {
+  local out=$1 attempt err status
+  shift
   err=$(mktemp)
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  for attempt in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     status=0
-    "$VBM" "$@" 2>"$err" >&2 || status=$?
+    if ((out == 1)); then "$VBM" "$@" 2>"$err" || status=$?; else "$VBM" "$@" 2>"$err" >&2 || status=$?; fi
     if ((status == 0)); then rm -f -- "$err"; return 0; fi
-    if grep -qE 'is locked|already locked|VBOX_E_INVALID_OBJECT_STATE' "$err" && ((attempt < 10)); then
+    if grep -qE 'is locked|already locked|VBOX_E_INVALID_OBJECT_STATE' "$err" && ((attempt < 20)); then
       sleep 0.5
       continue
     fi
-    cat -- "$err" >&2
-    rm -f -- "$err"
-    return "$status"
+    break
   done
+  say "error: VBoxManage$(printf ' %q' "$@") failed (exit $status):"
+  sed 's/^/  /' -- "$err" >&2
+  rm -f -- "$err"
+  exit 1
 }
 
+# vbm ARGS...: a VBoxManage call that changes something; its output goes to stderr, so that
+# stdout carries only what the subcommands print.
+vbm() { vbm_call 2 "$@"; }
+
+# vbm_read ARGS...: a VBoxManage call that only reads; its output is the function's.
+vbm_read() { vbm_call 1 "$@"; }
+
+# Call these as NAME=$(...) only: a failure inside $(...) ends the script there.
 value() { sed -n 's/^Value: //p'; }
 
-vm_name() { printf '%s-%s' "$GROUP" "$1"; }
+extradata() {
+  local out
+  out=$(vbm_read getextradata "$1" "$NS/$2")
+  value <<<"$out"
+}
 
-vm_exists() {
-  "$VBM" list vms | grep -F -- "\"$1\" {" >/dev/null
+vm_info() { vbm_read showvminfo "$1" --machinereadable; }
+
+# info_prop INFO KEY: the value of KEY in showvminfo's machine-readable INFO (keys may be quoted).
+info_prop() {
+  awk -v k="$2" '{
+    i = index($0, "="); n = substr($0, 1, i - 1); v = substr($0, i + 1)
+    gsub(/"/, "", n); if (n == k) { gsub(/^"|"$/, "", v); print v } }' <<<"$1"
 }
 
 vm_prop() {
-  "$VBM" showvminfo "$1" --machinereadable | awk -v k="$2" '{
-    i = index($0, "="); n = substr($0, 1, i - 1); v = substr($0, i + 1)
-    gsub(/"/, "", n); if (n == k) { gsub(/^"|"$/, "", v); print v } }'
+  local info
+  info=$(vm_info "$1")
+  info_prop "$info" "$2"
 }
 
-extradata() { "$VBM" getextradata "$1" "$NS/$2" | value; }
-
-vbox_at_least() {
-  printf '%s\n%s\n' "$1" "$("$VBM" --version | sed 's/[^0-9.].*//')" | sort -V -C
+# all_vms: "UUID NAME" of every registered VM, one per line.
+all_vms() {
+  local out
+  out=$(vbm_read list vms)
+  sed -n 's/^"\(.*\)" {\([0-9a-fA-F-]*\)}$/\2 \1/p' <<<"$out"
 }
+
+# identity UUID: "PROJECT SERVICE GROUP INDEX READY" from the VM's extradata ("-" when unset);
+# only a VM of this project costs more than one read.
+identity() {
+  local project service group index ready
+  project=$(extradata "$1" project)
+  if [[ $project != "$PROJECT" ]]; then printf '%s - - - -\n' "${project:--}"; return 0; fi
+  service=$(extradata "$1" service)
+  group=$(extradata "$1" group)
+  index=$(extradata "$1" index)
+  ready=$(extradata "$1" ready)
+  printf '%s %s %s %s %s\n' "$project" "${service:--}" "${group:--}" "${index:--}" "${ready:--}"
+}
+
+# destroy_vm UUID NAME: power off and delete a VM of this project with the one disk pallet made
+# for it. Refused when anything else is attached: only media pallet created are ever deleted,
+# and never a base disk (unregistervm --delete keeps media other VMs use, such as the base).
+destroy_vm() {
+  local uuid=$1 name=$2 info disk state medium parent
+  info=$(vm_info "$uuid")
+  disk=$(extradata "$uuid" disk)
+  while IFS= read -r medium; do
+    [[ -n $medium && $medium != none ]] || continue
+    [[ $medium == "$disk" ]] || die "$name has a medium pallet did not attach ($medium): detach it first; $name was left as it is"
+  done < <(awk -F= '$1 ~ /-ImageUUID-/ { gsub(/"/, "", $2); print $2 }' <<<"$info")
+  if [[ -n $disk ]]; then
+    medium=$(vbm_read showmediuminfo disk "$disk")
+    parent=$(sed -n 's/^Parent UUID: *//p' <<<"$medium")
+    [[ -n $parent && $parent != base ]] || die "the disk $disk of $name is not a differencing image pallet made: refusing to delete it; $name was left as it is"
+  fi
+  state=$(info_prop "$info" VMState)
+  case $state in
+    running | paused | gurumeditation | stuck | starting | restoring) vbm controlvm "$uuid" poweroff ;;
+  esac
+  say "destroying $name (its own disk only; the base disk stays)"
+  vbm unregistervm "$uuid" --delete
+}
+
+"""#
+
+    /// The subcommands of a group's script: `converge`, `plan`, `nodes`, `create`, `destroy`,
+    /// `destroy-all`, `list`, `address` and `status`.
+    static let group = #"""
+IP_TIMEOUT=${PALLET_IP_TIMEOUT:-300}
+
+vm_name() { printf '%s-%s-%s' "$PROJECT" "$GROUP" "$1"; }
+node_name() { printf '%s-%s' "$GROUP" "$1"; }
+
+# scan [COUNT]: fill OURS (index -> UUID) and READY (index -> 1) with this group's VMs. A VM
+# that is not ours but carries the name of node 1..COUNT stops the group before any change.
+declare -A OURS=() READY=()
+scan() {
+  local want=${1:-0} vms uuid name id project service group index ready
+  OURS=() READY=()
+  vms=$(all_vms)
+  while read -r uuid name; do
+    [[ -n $uuid ]] || continue
+    id=$(identity "$uuid")
+    read -r project service group index ready <<<"$id"
+    if [[ $project == "$PROJECT" && $service == "$SERVICE" && $group == "$GROUP" && $index =~ ^[1-9][0-9]*$ ]]; then
+      [[ -z ${OURS[$index]:-} ]] || die "two VMs claim to be $(node_name "$index"): {${OURS[$index]}} and {$uuid}; remove one by hand"
+      OURS[$index]=$uuid
+      if [[ $ready == 1 ]]; then READY[$index]=1; fi
+    elif [[ $name =~ ^"$PROJECT-$GROUP-"([1-9][0-9]*)$ ]] && ((BASH_REMATCH[1] <= want)); then
+      die "the VM '$name' {$uuid} has the name of node $(node_name "${BASH_REMATCH[1]}") but is not this project's (its pallet/project is '${project#-}'); pallet never touches it: rename or remove it, or change 'project' in the specs"
+    fi
+  done <<<"$vms"
+}
+
+# indexes_desc: this group's indexes, highest first (after scan).
+indexes_desc() { if ((${#OURS[@]})); then printf '%s\n' "${!OURS[@]}" | sort -rn; fi; }
 
 # ensure_base: make the image's disk multiattach before its first attach, once, under a lock.
 ensure_base() {
@@ -60,8 +153,9 @@ ensure_base() {
   mkdir -p -- "$NODE_PATH"
   (
     flock 9
-    local type
-    type=$("$VBM" showmediuminfo disk "$BASE_DISK" 2>/dev/null | sed -n 's/^Type: *//p' | cut -d' ' -f1)
+    local info type
+    info=$(vbm_read showmediuminfo disk "$BASE_DISK")
+    type=$(sed -n 's/^Type: *//p' <<<"$info" | cut -d' ' -f1)
     if [[ $type != multiattach ]]; then
       say "making $BASE_DISK multiattach"
       vbm modifymedium disk "$BASE_DISK" --type multiattach
@@ -69,51 +163,15 @@ ensure_base() {
   ) 9>"$NODE_PATH/.pallet-base.lock"
 }
 
-# ours NAME: whether a VM belongs to this group of this service.
-ours() {
-  [[ $(extradata "$1" service) == "$SERVICE" && $(extradata "$1" group) == "$GROUP" ]]
-}
-
-# indexes: the index of every VM of the group, one per line, with its ready flag.
-indexes() {
-  local name
-  "$VBM" list vms | sed -n 's/^"\(.*\)" {.*}$/\1/p' | while IFS= read -r name; do
-    if ours "$name"; then
-      printf '%s %s\n' "$(extradata "$name" index)" "$(extradata "$name" ready)"
-    fi
-  done | sort -n
-}
-
-create() {
-  local index=$1 vm
-  vm=$(vm_name "$index")
-  if vm_exists "$vm"; then
-    if [[ $(extradata "$vm" ready) == 1 ]]; then start "$index"; return 0; fi
-    say "$vm was left half-built; rebuilding it"
-    destroy "$index"
+# bridge_interface: the first bridgeable host interface that is up.
+bridge_interface() {
+  local out chosen
+  out=$(vbm_read list bridgedifs)
+  chosen=$(awk '/^Name:/ { sub(/^Name: */, ""); name = $0 } /^Status:/ && $2 == "Up" && !found { print name; found = 1 }' <<<"$out")
+  if [[ -z $chosen ]]; then
+    die "no bridgeable host interface is up; name one with 'bridged-interface' in the service. Interfaces: $(awk '/^Name:/ { sub(/^Name: */, ""); n = $0 } /^Status:/ { printf "%s%s (%s)", sep, n, $2; sep = ", " }' <<<"$out")"
   fi
-  ensure_base
-  say "creating $vm"
-  vbm createvm --name "$vm" --ostype "$OS_TYPE" --groups "/$NS/$GROUP" --basefolder "$NODE_PATH" --register >&2
-  local -a hardware=(--memory "$MEMORY" --cpus "$CPUS" --vram "$VRAM" --rtcuseutc on --boot1 disk --boot2 none --boot3 none --boot4 none)
-  if ((CPUS > 1)); then hardware+=(--ioapic on); fi
-  vbm modifyvm "$vm" "${hardware[@]}"
-  if vbox_at_least 6.1; then vbm modifyvm "$vm" --clipboard-mode disabled; else vbm modifyvm "$vm" --clipboard disabled; fi
-  vbm modifyvm "$vm" "${NIC_OPTIONS[@]}"
-  local forward
-  for forward in "${NAT_FORWARDS[@]}"; do
-    vbm modifyvm "$vm" --natpf"${forward%%=*}" "$(forward_rule "${forward#*=}" "$index")"
-  done
-  vbm storagectl "$vm" --name SATA --add sata --controller IntelAhci --portcount 1 --bootable on
-  vbm storageattach "$vm" --storagectl SATA --port 0 --device 0 --type hdd --medium "$BASE_DISK"
-  if [[ $(vm_prop "$vm" SATA-0-0) == "$BASE_DISK" ]]; then
-    die "$BASE_DISK is attached to $vm directly, not as multiattach: refusing to go on (destroying $vm would delete it)"
-  fi
-  vbm setextradata "$vm" "$NS/service" "$SERVICE"
-  vbm setextradata "$vm" "$NS/group" "$GROUP"
-  vbm setextradata "$vm" "$NS/index" "$index"
-  vbm setextradata "$vm" "$NS/ready" 1
-  start "$index"
+  printf '%s' "$chosen"
 }
 
 # forward_rule 'name,proto,host-port,guest-port' INDEX: a natpf rule; a host port written as
@@ -125,102 +183,192 @@ forward_rule() {
   printf '%s,%s,127.0.0.1,%s,,%s' "$name" "$proto" "$host" "$guest"
 }
 
-start() {
-  local vm
-  vm=$(vm_name "$1")
-  [[ $(vm_prop "$vm" VMState) == running ]] && return 0
-  local slot
-  for slot in 0 1 2 3 4 5 6 7; do
-    "$VBM" guestproperty unset "$vm" "/VirtualBox/GuestInfo/Net/$slot/V4/IP" >/dev/null 2>&1 || true
+# create INDEX: a new VM; its identity is recorded right after it is registered, before any
+# step that can fail, and "ready" last.
+create() {
+  local index=$1 vm out uuid version slot interface forward base_info base_uuid attached
+  vm=$(vm_name "$index")
+  ensure_base
+  say "creating $vm"
+  out=$(vbm_read createvm --name "$vm" --ostype "$OS_TYPE" --groups "/$NS/$PROJECT/$GROUP" --basefolder "$NODE_PATH" --register)
+  uuid=$(sed -n 's/^UUID: *//p' <<<"$out")
+  [[ $uuid =~ ^[0-9a-fA-F-]{36}$ ]] || die "VBoxManage createvm printed no UUID for $vm: $out"
+  if ! ("$VBM" setextradata "$uuid" "$NS/project" "$PROJECT" >&2); then
+    "$VBM" unregistervm "$uuid" --delete >&2 || true
+    die "could not record the project on the new VM $vm {$uuid}; it was removed again"
+  fi
+  vbm setextradata "$uuid" "$NS/service" "$SERVICE"
+  vbm setextradata "$uuid" "$NS/group" "$GROUP"
+  vbm setextradata "$uuid" "$NS/index" "$index"
+  local -a hardware=(--memory "$MEMORY" --cpus "$CPUS" --vram "$VRAM" --rtcuseutc on --boot1 disk --boot2 none --boot3 none --boot4 none)
+  if ((CPUS > 1)); then hardware+=(--ioapic on); fi
+  vbm modifyvm "$uuid" "${hardware[@]}"
+  version=$(vbm_read --version)
+  if version_at_least 6.1 "$version"; then vbm modifyvm "$uuid" --clipboard-mode disabled; else vbm modifyvm "$uuid" --clipboard disabled; fi
+  vbm modifyvm "$uuid" "${NIC_OPTIONS[@]}"
+  if ((${#BRIDGE_AUTO[@]})); then
+    interface=$(bridge_interface)
+    for slot in "${BRIDGE_AUTO[@]}"; do
+      say "bridging adapter $slot of $vm to '$interface'"
+      vbm modifyvm "$uuid" --bridgeadapter"$slot" "$interface"
+    done
+  fi
+  for forward in "${NAT_FORWARDS[@]}"; do
+    vbm modifyvm "$uuid" --natpf"${forward%%=*}" "$(forward_rule "${forward#*=}" "$index")"
   done
-  vbm startvm "$vm" --type headless >&2
+  vbm storagectl "$uuid" --name SATA --add sata --controller IntelAhci --portcount 1 --bootable on
+  vbm storageattach "$uuid" --storagectl SATA --port 0 --device 0 --type hdd --medium "$BASE_DISK"
+  base_info=$(vbm_read showmediuminfo disk "$BASE_DISK")
+  base_uuid=$(sed -n 's/^UUID: *//p' <<<"$base_info")
+  attached=$(vm_prop "$uuid" SATA-ImageUUID-0-0)
+  if [[ -z $attached || $attached == "$base_uuid" ]]; then
+    die "$BASE_DISK is attached to $vm directly, not as multiattach: refusing to go on (destroying $vm would delete it)"
+  fi
+  vbm setextradata "$uuid" "$NS/disk" "$attached"
+  vbm setextradata "$uuid" "$NS/ready" 1
+  OURS[$index]=$uuid
+  READY[$index]=1
+  start "$uuid"
 }
 
-destroy() {
-  local vm
-  vm=$(vm_name "$1")
-  vm_exists "$vm" || return 0
-  case $(vm_prop "$vm" VMState) in
-    running | paused | gurumeditation | stuck) vbm controlvm "$vm" poweroff >&2 || true ;;
-  esac
-  say "destroying $vm (the base disk stays)"
-  vbm unregistervm "$vm" --delete >&2
+# version_at_least MINIMUM VERSION: whether VirtualBox VERSION (as --version prints it) is MINIMUM or later.
+version_at_least() { printf '%s\n%s\n' "$1" "${2%%[!0-9.]*}" | sort -V -C; }
+
+start() {
+  local uuid=$1 state slot
+  state=$(vm_prop "$uuid" VMState)
+  [[ $state != running ]] || return 0
+  for slot in 0 1 2 3 4 5 6 7; do
+    "$VBM" guestproperty unset "$uuid" "/VirtualBox/GuestInfo/Net/$slot/V4/IP" >/dev/null 2>&1 || true
+  done
+  vbm startvm "$uuid" --type headless
 }
 
 # address INDEX: "IP PORT" of the node's ssh, waiting for the guest to report its IP on the
 # adapter whose MAC matches.
 address() {
-  local vm mac slot found ip end
-  vm=$(vm_name "$1")
+  local uuid=${OURS[$1]} mac slot found ip end
   if [[ -n $SSH_FORWARD ]]; then
     printf '127.0.0.1 %s\n' "$(( ${SSH_FORWARD%+} + $1 ))"
     return 0
   fi
-  mac=$(vm_prop "$vm" "macaddress$SSH_NIC")
+  mac=$(vm_prop "$uuid" "macaddress$SSH_NIC")
   end=$(($(date +%s) + IP_TIMEOUT))
   while (($(date +%s) < end)); do
     for slot in 0 1 2 3 4 5 6 7; do
-      found=$("$VBM" guestproperty get "$vm" "/VirtualBox/GuestInfo/Net/$slot/MAC" | value | tr -d : | tr a-f A-F) || true
+      found=$("$VBM" guestproperty get "$uuid" "/VirtualBox/GuestInfo/Net/$slot/MAC" | value | tr -d : | tr a-f A-F) || true
       [[ -n $found && $found == "$mac" ]] || continue
-      ip=$("$VBM" guestproperty get "$vm" "/VirtualBox/GuestInfo/Net/$slot/V4/IP" | value) || true
+      ip=$("$VBM" guestproperty get "$uuid" "/VirtualBox/GuestInfo/Net/$slot/V4/IP" | value) || true
       case $ip in
         '' | 0.0.0.0) ;;
         *) printf '%s 22\n' "$ip"; return 0 ;;
       esac
     done
-    "$VBM" guestproperty wait "$vm" '/VirtualBox/GuestInfo/Net/*' --timeout 2000 >/dev/null 2>&1 || true
+    "$VBM" guestproperty wait "$uuid" '/VirtualBox/GuestInfo/Net/*' --timeout 2000 >/dev/null 2>&1 || true
   done
-  die "$vm reported no IP address on its adapter $SSH_NIC within ${IP_TIMEOUT}s (are the Guest Additions installed, and DHCP on every adapter?)"
+  die "$(vm_name "$1") reported no IP address on its adapter $SSH_NIC within ${IP_TIMEOUT}s (are the Guest Additions installed, and DHCP on every adapter?)"
 }
 
-list() {
-  local index ready
-  while read -r index ready; do
-    printf '%s %s %s\n' "$(vm_name "$index")" "$index" "$([[ $ready == 1 ]] && echo ready || echo half-built)"
-  done < <(indexes)
-}
-
-status() {
-  local index ready vm
-  while read -r index ready; do
-    vm=$(vm_name "$index")
-    printf '%s %s %s\n' "$vm" "$(vm_prop "$vm" VMState)" "$([[ $ready == 1 ]] && echo ready || echo half-built)"
-  done < <(indexes)
-}
-
-# converge COUNT: create the missing indexes 1..COUNT (filling gaps), rebuild half-built ones,
-# destroy indexes above COUNT (highest first), then print "node NAME INDEX ADDRESS PORT NEW"
-# for every node of the group.
-converge() {
-  local want=$1 index ready
-  local -a present=() created=()
-  while read -r index ready; do
-    if ((index > want)); then continue; fi
-    if [[ $ready == 1 ]]; then present+=("$index"); fi
-  done < <(indexes)
-  while read -r index ready; do
-    if ((index > want)); then destroy "$index"; fi
-  done < <(indexes | sort -rn)
+# plan COUNT: what converge COUNT would do, changing nothing: "ACTION NODE VM" lines, with
+# ACTION one of destroy, rebuild, create, start, keep, in the order converge acts.
+plan() {
+  local want=$1 index state
+  scan "$want"
+  while read -r index; do
+    if ((index > want)); then printf 'destroy %s %s\n' "$(node_name "$index")" "$(vm_name "$index")"; fi
+  done < <(indexes_desc)
   for ((index = 1; index <= want; index++)); do
-    if [[ " ${present[*]} " != *" $index "* ]]; then
-      create "$index"
-      created+=("$index")
+    if [[ -z ${OURS[$index]:-} ]]; then
+      [[ -f $BASE_DISK ]] || die "the image disk $BASE_DISK does not exist"
+      printf 'create %s %s\n' "$(node_name "$index")" "$(vm_name "$index")"
+    elif [[ -z ${READY[$index]:-} ]]; then
+      printf 'rebuild %s %s\n' "$(node_name "$index")" "$(vm_name "$index")"
     else
-      start "$index"
+      state=$(vm_prop "${OURS[$index]}" VMState)
+      if [[ $state == running ]]; then
+        printf 'keep %s %s\n' "$(node_name "$index")" "$(vm_name "$index")"
+      else
+        printf 'start %s %s\n' "$(node_name "$index")" "$(vm_name "$index")"
+      fi
+    fi
+  done
+}
+
+# converge COUNT: destroy indexes above COUNT (highest first), rebuild half-built ones, create
+# the missing indexes 1..COUNT (filling gaps), start the rest, then print
+# "node NODE INDEX ADDRESS PORT NEW" for every node of the group.
+converge() {
+  local want=$1 index where
+  local -A created=()
+  scan "$want"
+  while read -r index; do
+    if ((index > want)); then destroy_vm "${OURS[$index]}" "$(vm_name "$index")"; fi
+  done < <(indexes_desc)
+  for ((index = 1; index <= want; index++)); do
+    if [[ -n ${OURS[$index]:-} && -z ${READY[$index]:-} ]]; then
+      say "$(vm_name "$index") was left half-built; rebuilding it"
+      destroy_vm "${OURS[$index]}" "$(vm_name "$index")"
+      unset 'OURS[$index]'
+    fi
+    if [[ -z ${OURS[$index]:-} ]]; then
+      create "$index"
+      created[$index]=1
+    else
+      start "${OURS[$index]}"
     fi
   done
   for ((index = 1; index <= want; index++)); do
-    local new=0 where
-    if [[ " ${created[*]} " == *" $index "* ]]; then new=1; fi
     where=$(address "$index")
-    printf 'node %s %s %s %s\n' "$(vm_name "$index")" "$index" "$where" "$new"
+    printf 'node %s %s %s %s\n' "$(node_name "$index")" "$index" "$where" "${created[$index]:-0}"
   done
+}
+
+# nodes: the group's VMs as they are, changing nothing: "node NODE INDEX ADDRESS PORT 0" for
+# each running one, "stopped NODE INDEX STATE" and "half-built NODE INDEX" for the others.
+nodes() {
+  local index state where
+  scan 0
+  while read -r index; do
+    if [[ -z ${READY[$index]:-} ]]; then printf 'half-built %s %s\n' "$(node_name "$index")" "$index"; continue; fi
+    state=$(vm_prop "${OURS[$index]}" VMState)
+    if [[ $state != running ]]; then printf 'stopped %s %s %s\n' "$(node_name "$index")" "$index" "$state"; continue; fi
+    where=$(address "$index")
+    printf 'node %s %s %s 0\n' "$(node_name "$index")" "$index" "$where"
+  done < <(indexes_desc | sort -n)
+}
+
+destroy() {
+  scan 0
+  if [[ -n ${OURS[$1]:-} ]]; then destroy_vm "${OURS[$1]}" "$(vm_name "$1")"; fi
+}
+
+destroy_all() {
+  local index
+  scan 0
+  while read -r index; do destroy_vm "${OURS[$index]}" "$(vm_name "$index")"; done < <(indexes_desc)
+}
+
+list() {
+  local index
+  scan 0
+  while read -r index; do
+    printf '%s %s %s\n' "$(vm_name "$index")" "$index" "$([[ -n ${READY[$index]:-} ]] && echo ready || echo half-built)"
+  done < <(indexes_desc | sort -n)
+}
+
+status() {
+  local index state
+  scan 0
+  while read -r index; do
+    state=$(vm_prop "${OURS[$index]}" VMState)
+    printf '%s %s %s\n' "$(vm_name "$index")" "$state" "$([[ -n ${READY[$index]:-} ]] && echo ready || echo half-built)"
+  done < <(indexes_desc | sort -n)
 }
 
 usage() {
   cat >&2 <<USAGE
-usage: $0 converge COUNT | create INDEX | destroy INDEX | list | address INDEX | status
-VirtualBox nodes of group '$GROUP' (service '$SERVICE'); set VBOXMANAGE to use another VBoxManage.
+usage: $0 converge COUNT | plan COUNT | nodes | create INDEX | destroy INDEX | destroy-all | list | address INDEX | status
+VirtualBox nodes of group '$GROUP' (service '$SERVICE', project '$PROJECT'); set VBOXMANAGE to use another VBoxManage.
 USAGE
   exit 2
 }
@@ -229,11 +377,59 @@ number() { [[ ${1:-} =~ ^[0-9]+$ ]] || usage; }
 
 case ${1:-} in
   converge) number "${2:-}"; converge "$2" ;;
-  create) number "${2:-}"; create "$2"; address "$2" ;;
+  plan) number "${2:-}"; plan "$2" ;;
+  nodes) nodes ;;
+  create) number "${2:-}"; scan "$2"; [[ -z ${OURS[$2]:-} ]] || die "$(vm_name "$2") exists"; create "$2"; address "$2" ;;
   destroy) number "${2:-}"; destroy "$2" ;;
+  destroy-all) destroy_all ;;
   list) list ;;
-  address) number "${2:-}"; address "$2" ;;
+  address) number "${2:-}"; scan 0; [[ -n ${OURS[$2]:-} ]] || die "$(vm_name "$2") does not exist"; address "$2" ;;
   status) status ;;
+  *) usage ;;
+esac
+"""#
+
+    /// The subcommands of `out/provision/orphans.sh`: the VMs of this project whose group is no
+    /// longer in the specs.
+    static let orphans = #"""
+# orphans: "orphan VM UUID SERVICE GROUP INDEX" for each VM of this project whose group is not
+# in SPEC_GROUPS (a VM name with white space in it is shown with '?' there).
+orphans() {
+  local vms uuid name id project service group index ready known
+  vms=$(all_vms)
+  while read -r uuid name; do
+    [[ -n $uuid ]] || continue
+    id=$(identity "$uuid")
+    read -r project service group index ready <<<"$id"
+    [[ $project == "$PROJECT" ]] || continue
+    for known in "${SPEC_GROUPS[@]}"; do
+      [[ $known != "$service/$group" ]] || continue 2
+    done
+    printf 'orphan %s %s %s %s %s\n' "${name//[[:space:]]/?}" "$uuid" "$service" "$group" "$index"
+  done <<<"$vms"
+}
+
+destroy_orphan() {
+  local found vm uuid service group index
+  found=$(orphans)
+  while read -r _ vm uuid service group index; do
+    [[ -n $uuid ]] || continue
+    if [[ -z ${1:-} || $1 == "$uuid" ]]; then destroy_vm "$uuid" "$vm (group $group of service $service, no longer in the specs)"; fi
+  done <<<"$found"
+}
+
+usage() {
+  cat >&2 <<USAGE
+usage: $0 list | destroy UUID | destroy-all
+VirtualBox VMs of project '$PROJECT' whose group is no longer in the specs; set VBOXMANAGE to use another VBoxManage.
+USAGE
+  exit 2
+}
+
+case ${1:-} in
+  list) orphans ;;
+  destroy) [[ ${2:-} =~ ^[0-9a-fA-F-]{36}$ ]] || usage; destroy_orphan "$2" ;;
+  destroy-all) destroy_orphan '' ;;
   *) usage ;;
 esac
 """#

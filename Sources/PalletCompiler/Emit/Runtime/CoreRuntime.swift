@@ -127,6 +127,7 @@ pallet_begin() {
     # timeout, not flock -w: it also ends a flock started with its timer signal blocked.
     timeout -k 1 "$PALLET_LOCK_WAIT" flock 9 || pallet_fail "another pallet run held the lock on this node for more than $PALLET_LOCK_WAIT seconds; nothing was changed"
   fi
+  pallet_remove_leftover
   PALLET_PENDING_DIR="$PALLET_STATE_DIR/pending/$PALLET_GROUP/$PALLET_PHASE"
   if [[ ! -d $PALLET_PENDING_DIR ]]; then mkdir -p -- "$PALLET_PENDING_DIR"; fi
   # Made on first use, inside the bundle's own (private) folder; removed on exit.
@@ -543,15 +544,15 @@ case $st in
   "regular file:"* | "regular empty file:"*) dd if="$1" iflag=nofollow,nonblock status=none 2>/dev/null || st="unreadable ${st#regular }" ;;
 esac
 printf "%s" "$st" >&4'
-# Install standard input as $1 with owner $2, group $3, mode $4: a new temp file beside it (inside
-# a fresh private folder when $5 is 1: the folder is sticky and others may write it), owner,
-# group and mode set first, then the content, fsync, rename.
+# Install standard input as $1 with owner $2, group $3, mode $4: a new temp file $6 beside it
+# (made exclusively; when $5 is 1, $6 is a fresh private folder and the file is inside it: the
+# folder is sticky and others may write it), owner, group and mode set first, then the content,
+# fsync, rename.
 # shellcheck disable=SC2016
 PALLET_INSTALL_PROGRAM='set -eu
-dir=${1%/*}
-dir=${dir:-/}
 stage=
-if [ "$5" = 1 ]; then stage=$(mktemp -d -- "$dir/.pallet.XXXXXX"); tmp=$stage/new; (umask 077 && : >"$tmp"); else tmp=$(mktemp -- "$dir/.pallet.XXXXXX"); fi
+if [ "$5" = 1 ]; then mkdir -m 0700 -- "$6"; stage=$6; tmp=$stage/new; else tmp=$6; fi
+(umask 077 && set -C && : >"$tmp")
 trap '\''[ -z "$tmp" ] || rm -f -- "$tmp"; [ -z "$stage" ] || rmdir -- "$stage"'\'' EXIT
 exec 5>>"$tmp"
 [ -z "$2" ] || chown -h -- "$2" "$tmp"
@@ -589,11 +590,34 @@ pallet_read_current() {
 # pallet_install_file SOURCE PATH OWNER GROUP MODE: write SOURCE's bytes to PATH (the last path
 # decided) in its context, with its attributes from the first instant. SOURCE is opened by root
 # and reaches a user's process only on standard input.
+# The temp file's name is recorded in the node state before it exists and forgotten once it was
+# renamed, so that what a run killed with SIGKILL left there is removed by the next run.
 pallet_install_file() {
-  local who=''
+  local who='' dir=${2%/*} temp
   if [[ -n $PALLET_CTX_USER ]]; then who=" as $PALLET_CTX_USER, who controls $PALLET_CTX_DIR"; fi
-  pallet_as_owner bash -c "$PALLET_INSTALL_PROGRAM" pallet-install "$2" "$3" "$4" "$5" "$PALLET_CTX_STICKY" <"$1" ||
+  printf -v temp '%s/.pallet.%08x%08x' "$dir" "${SRANDOM:-$RANDOM}" "${SRANDOM:-$RANDOM}"
+  printf '%s' "$temp" >"$PALLET_STATE_DIR/installing"
+  pallet_as_owner bash -c "$PALLET_INSTALL_PROGRAM" pallet-install "$2" "$3" "$4" "$5" "$PALLET_CTX_STICKY" "$temp" <"$1" ||
     pallet_fail "could not write '$2'$who"
+  : >"$PALLET_STATE_DIR/installing"
+}
+
+# pallet_remove_leftover: remove the temp file (or private folder) an install of a run killed
+# with SIGKILL left behind, as whoever controls its folder; only a regular file, or root's own
+# folder where root alone acts. Check mode leaves it to the next run that may change things.
+pallet_remove_leftover() {
+  local journal=$PALLET_STATE_DIR/installing
+  if [[ ! -s $journal ]] || pallet_checking; then return 0; fi
+  pallet_load_file "$journal"
+  if pallet_path_context "$PALLET_VALUE" && [[ -z $PALLET_CTX_MISSING ]]; then
+    pallet_owner_stat "$PALLET_CTX_PATH"
+    case $PALLET_LOOKUP in
+      'regular file:'* | 'regular empty file:'*) pallet_as_owner rm -f -- "$PALLET_CTX_PATH" || true ;;
+      directory:root:0:*) [[ -n $PALLET_CTX_USER ]] || rm -rf --one-file-system -- "$PALLET_CTX_PATH" ;;
+    esac
+    if [[ -n $PALLET_LOOKUP ]]; then pallet_log "removed '$PALLET_VALUE', left by a run that was killed while it wrote a file"; fi
+  fi
+  : >"$journal"
 }
 
 # pallet_converge_file DESIRED PATH [--owner U] [--group G] [--mode M] [--secret]
