@@ -289,12 +289,13 @@ struct ConvergeTests {
         #expect(try sim.pallet(["plan"]).status == 0)
         let run = try sim.pallet(["apply"])
         #expect(run.status == 1, "\(run.combined)")
-        #expect(run.stderr.contains("group web: provisioning failed: provision web: error: VM 'demo-web-1'"), "\(run.stderr)")
+        #expect(run.stderr.contains("group web: provisioning failed: provision web: error: the VM 'demo-web-1' {"), "\(run.stderr)")
+        #expect(run.stderr.contains("is not this project's"), "\(run.stderr)")
         #expect(try sim.vms() == ["demo-db-1", "demo-web-1"])
         #expect(sim.file("/etc/motd", on: "demo-db-1") == "db-1 of db\n")
         let preview = try sim.pallet(["apply", "--check"])
         #expect(preview.status == 1)
-        #expect(preview.stderr.contains("provision web: error: VM 'demo-web-1'"), "\(preview.stderr)")
+        #expect(preview.stderr.contains("group web: provisioning failed: provision web: error: the VM 'demo-web-1' {"), "\(preview.stderr)")
     }
 
     @Test("a VM that reports an address ssh could take for an option, or a path could climb with, is left alone with a clear error")

@@ -75,12 +75,16 @@ struct MachineStageTests {
     func errorLines() {
         let stderr = Array("""
             provision web: creating p-web-1
-            provision web: error: VBoxManage createvm --name p-web-1 failed (exit 1): VBoxManage: error: Machine settings file '/x' already exists\u{1B}[2J
+            provision web: error: VBoxManage createvm --name p-web-1 failed (exit 1):
+              VBoxManage: error: Machine settings file '/x' already exists\u{1B}[2J
+              VBoxManage: error: Details: code VBOX_E_FILE_ERROR
             some other line
+              indented, but not after an error
 
             """.utf8)
         let errors = ProvisionScript.errorLines(stderr, failed: true)
-        #expect(errors == ["provision web: error: VBoxManage createvm --name p-web-1 failed (exit 1): VBoxManage: error: Machine settings file '/x' already exists\\x1b[2J"])
+        #expect(errors == ["provision web: error: VBoxManage createvm --name p-web-1 failed (exit 1): VBoxManage: error: Machine settings file "
+            + "'/x' already exists\\x1b[2J VBoxManage: error: Details: code VBOX_E_FILE_ERROR"])
         #expect(ProvisionScript.errorLines(Array("a\nb\nc\nd\n".utf8), failed: true) == ["b", "c", "d"])
         #expect(ProvisionScript.errorLines(Array("a\nb\n".utf8), failed: false).isEmpty)
         let output = ProvisionScript.Output(status: 1, standardOutput: "", errors: errors, launchError: nil)
@@ -103,7 +107,7 @@ struct MachineStageTests {
             }
             try project.write("out/plan.json", """
                 {"format": 1, "generator": "test", "inputs": {"digest": "", "method": "", "files": []},
-                 "admin-user": {"username": "admin"},
+                 "admin-user": {"username": "admin"}, "project": "p", "orphans": "provision/orphans.sh",
                  "groups": [\(group("web", provider: "virtualbox", count: 2)), \(group("old-style", provider: "virtualbox", count: 1)),
                             \(group("db", provider: "hosts", count: 0))]}
                 """)

@@ -36,14 +36,16 @@ struct TutorialTests {
         return (lines.joined(separator: "\n") + "\n", commands)
     }
 
-    @Test("every command and file of the tutorial, in order: a configured host, a crate, two converged VMs")
+    @Test("every command and file of the tutorial, in order: a configured host, a crate, two VMs applied, previewed, lifted, one destroyed")
     func tutorialRuns() throws {
         try TestHostCluster.with(names: ["web-1"]) { cluster in
             let host = try #require(cluster["web-1"])
             let work = try TemporaryProject()
             defer { work.remove() }
             defer {
-                for name in ["app-1", "app-2"] { _ = try? ProcessRunner.run([TestHostSupport.scriptPath, "clean", work.root + "/sim/hosts/" + name]) }
+                for name in ["infra-tutorial-app-1", "infra-tutorial-app-2"] {
+                    _ = try? ProcessRunner.run([TestHostSupport.scriptPath, "clean", work.root + "/sim/hosts/" + name])
+                }
             }
             // `pallet` on the PATH, an image disk for the simulator, and the simulator's hooks.
             try FileManager.default.createDirectory(atPath: work.root + "/bin", withIntermediateDirectories: true)
@@ -68,10 +70,13 @@ struct TutorialTests {
             #expect(host.upperFile("/etc/timezone") == Array("Europe/Paris\n".utf8))
             var isDirectory: ObjCBool = false
             #expect(FileManager.default.fileExists(atPath: host.upperDirectory + "/srv/app", isDirectory: &isDirectory) && isDirectory.boolValue)
-            for vm in ["app-1", "app-2"] {
-                let motd = try? String(contentsOfFile: work.root + "/sim/hosts/\(vm)/upper/etc/motd", encoding: .utf8)
-                #expect(motd == "\(vm): managed by pallet, group app\n", "\(vm)")
-            }
+            // Both VMs were configured (app-1's host still runs); the last step destroyed app-2.
+            let motd = try? String(contentsOfFile: work.root + "/sim/hosts/infra-tutorial-app-1/upper/etc/motd", encoding: .utf8)
+            #expect(motd == "app-1: managed by pallet, group app\n")
+            #expect(run.combined.contains("pallet: created app-1, app-2"), "\(run.combined.suffix(4000))")
+            #expect(run.combined.contains("  create app-2 (VM infra-tutorial-app-2)"), "the preview listed the VMs")
+            let vms = try ProcessRunner.run(["VBoxManage", "list", "vms"], environment: environment)
+            #expect(vms.stdout.contains("\"infra-tutorial-app-1\"") && !vms.stdout.contains("\"infra-tutorial-app-2\""), "\(vms.combined)")
             #expect(work.exists("infra/.github/workflows/pallet-plan.yml"))
         }
     }

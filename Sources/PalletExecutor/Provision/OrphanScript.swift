@@ -8,10 +8,11 @@ public struct OrphanScript: Sendable {
 
     let script: ProvisionScript
 
-    /// The plan's orphans script, logging to `runDirectory/provision/orphans.log`; nil when the
-    /// plan has none.
+    /// The plan's orphans script, logging to `runDirectory/provision/orphans.log`; nil when
+    /// plan.json names none (no virtualbox service), or names any other path than the one
+    /// `pallet plan` writes.
     public init?(plan: LoadedPlan, runDirectory: String) {
-        guard FileManager.default.fileExists(atPath: plan.outDirectory + "/" + Self.path) else { return nil }
+        guard plan.document.orphans == Self.path else { return nil }
         script = ProvisionScript(path: Self.path, plan: plan, logPath: runDirectory + "/provision/orphans.log")
     }
 

@@ -107,11 +107,23 @@ public struct ProvisionScript: Sendable {
         _ = try? log.writeAll(Array("$ \(path) \(arguments.joined(separator: " "))\n".utf8) + standardError)
     }
 
-    /// The `provision ...: error: ...` lines of `standardError`, escaped; when there is none and
-    /// the script failed, its last three non-empty lines.
+    /// The `provision ...: error: ...` lines of `standardError`, escaped, each with the indented
+    /// lines that follow it (VirtualBox's own message) joined on; when there is none and the
+    /// script failed, its last three non-empty lines.
     static func errorLines(_ standardError: [UInt8], failed: Bool) -> [String] {
         let lines = standardError.split(separator: UInt8(ascii: "\n")).map { NodeText.escape(Array($0)) }
-        let errors = lines.filter { $0.hasPrefix("provision ") && $0.contains(": error: ") }
+        var errors: [String] = []
+        var inError = false
+        for line in lines {
+            if line.hasPrefix("provision ") && line.contains(": error: ") {
+                errors.append(line)
+                inError = true
+            } else if inError && line.hasPrefix("  "), let last = errors.indices.last {
+                errors[last] += " " + line.trimmingCharacters(in: .whitespaces)
+            } else {
+                inError = false
+            }
+        }
         if !errors.isEmpty || !failed { return errors }
         return Array(lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.suffix(3))
     }

@@ -10,7 +10,7 @@ enum MachinePrinter {
         if mode == .preview {
             let changes = outcome.changes.filter(\.changesMachine)
             let kept = outcome.changes.count - changes.count
-            let unchanged = kept > 0 ? " (\(kept) VM\(kept == 1 ? "" : "s") stay as they are)" : ""
+            let unchanged = kept == 0 ? "" : kept == 1 ? " (1 VM stays as it is)" : " (\(kept) VMs stay as they are)"
             lines.append(changes.isEmpty ? "pallet: machine changes: none\(unchanged)" : "pallet: machine changes pallet apply would make\(unchanged):")
             lines += changes.map { "  \($0.summary)" }
         }
