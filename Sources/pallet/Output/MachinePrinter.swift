@@ -7,7 +7,9 @@ enum MachinePrinter {
     /// The lines for `outcome` of a stage run in `mode`.
     static func lines(_ outcome: MachineStage.Outcome, mode: MachineStage.Mode) -> [String] {
         var lines: [String] = []
-        if mode == .preview {
+        // Only when the run looked at VirtualBox groups or orphans: a hosts-only preview has no machine part.
+        let looked = !outcome.targets.isEmpty || !outcome.changes.isEmpty || !outcome.errors.isEmpty
+        if mode == .preview && looked {
             let changes = outcome.changes.filter(\.changesMachine)
             let kept = outcome.changes.count - changes.count
             let unchanged = kept == 0 ? "" : kept == 1 ? " (1 VM stays as it is)" : " (\(kept) VMs stay as they are)"
