@@ -298,6 +298,23 @@ struct ConvergeTests {
         #expect(preview.stderr.contains("group web: provisioning failed: provision web: error: the VM 'demo-web-1' {"), "\(preview.stderr)")
     }
 
+    @Test("a VBoxManage call that fails is shown with its command and VirtualBox's own message, and the VM stays")
+    func vboxManageFailureShown() throws {
+        var sim = try SimulatedProject()
+        defer { sim.remove() }
+        try sim.project.write("specs/infra.yaml", specs(base: sim.base, key: sim.keys.privateKey, web: 1, db: nil))
+        #expect(try sim.pallet(["plan"]).status == 0)
+        #expect(try sim.pallet(["apply"]).status == 0)
+        // Another process holds the VM's session: VirtualBox refuses to unregister it.
+        sim.environment["VBOXSIM_LOCKED"] = "demo-web-1"
+        let destroy = try sim.pallet(["destroy", "--node", "web-1", "--yes"])
+        #expect(destroy.status == 1, "\(destroy.combined)")
+        #expect(destroy.stderr.contains("pallet: error: node web-1: provisioning failed: provision web: error: VBoxManage unregistervm"),
+                "\(destroy.stderr)")
+        #expect(destroy.stderr.contains("Cannot unregister the machine 'demo-web-1' while it is locked"), "\(destroy.stderr)")
+        #expect(try sim.vms() == ["demo-web-1"])
+    }
+
     @Test("a VM that reports an address ssh could take for an option, or a path could climb with, is left alone with a clear error")
     func hostileGuestAddress() throws {
         var sim = try SimulatedProject()
