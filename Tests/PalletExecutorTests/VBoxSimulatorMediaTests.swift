@@ -47,6 +47,14 @@ extension VBoxSimulatorTests {
         #expect(try vbox(["startvm", web.vm, "--type", "headless"]).status == 0)
         #expect(field(try vbox(["showmediuminfo", web.child]).stdout, "State") == "locked write")
         #expect(field(try vbox(["showmediuminfo", base.path]).stdout, "State") == "locked read")
+
+        let lost = try disk("lost.vdi")
+        #expect(try vbox(["modifymedium", lost, "--type", "normal"]).status == 0, "opening a file to modify it registers it")
+        try FileManager.default.removeItem(atPath: lost)
+        let listed = try vbox(["list", "hdds"]).stdout.components(separatedBy: "\n\n").first { $0.contains("Location:       \(lost)\n") }
+        #expect(listed.flatMap { field($0, "State") } == "inaccessible")
+        #expect(try vbox(["closemedium", "disk", lost]).status == 0, "an inaccessible medium can be closed")
+        #expect(!(try vbox(["list", "hdds"]).stdout.contains(lost)))
     }
 
     @Test("closemedium refuses a medium attached to a VM or with children; a detached child stays registered until closed")
@@ -71,7 +79,7 @@ extension VBoxSimulatorTests {
         let detached = try vbox(["showmediuminfo", "disk", web.child]).stdout
         #expect(field(detached, "Parent UUID") == base.uuid && field(detached, "In use by VMs") == nil)
         #expect(try vbox(["list", "hdds"]).stdout.contains("UUID:           \(web.child)\n"), "the child stays registered")
-        let deleted = try vbox(["closemedium", "disk", web.child, "--delete"])
+        let deleted = try vbox(["closemedium", "--delete", "disk", web.child])
         #expect(deleted.status == 0, "\(deleted.combined)")
         #expect(!FileManager.default.fileExists(atPath: web.path) && FileManager.default.fileExists(atPath: base.path))
         #expect(try vbox(["showmediuminfo", web.child]).status == 1)
