@@ -143,7 +143,9 @@ scan() {
       OURS[$index]=$uuid
       if [[ $ready == 1 ]]; then READY[$index]=1; fi
     elif [[ $name =~ ^"$PROJECT-$GROUP-"([1-9][0-9]*)$ ]] && ((BASH_REMATCH[1] <= want)); then
-      die "the VM '$name' {$uuid} has the name of node $(node_name "${BASH_REMATCH[1]}") but is not this project's (its pallet/project is '${project#-}'); pallet never touches it: rename or remove it, or change 'project' in the specs"
+      local owner="it carries no pallet project"
+      if [[ $project != - ]]; then owner="it belongs to project '$project'"; fi
+      die "the VM '$name' {$uuid} has the name of node $(node_name "${BASH_REMATCH[1]}") but is not this project's ($owner); pallet never touches it: rename or remove it, or change 'project' in the specs"
     fi
   done <<<"$vms"
 }
