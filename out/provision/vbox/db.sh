@@ -195,6 +195,8 @@ create() {
   local index=$1 vm out uuid version slot interface forward base_info base_uuid attached
   vm=$(vm_name "$index")
   ensure_base
+  # Chosen before the VM exists: no interface up leaves nothing half-built behind.
+  if ((${#BRIDGE_AUTO[@]})); then interface=$(bridge_interface); fi
   say "creating $vm"
   out=$(vbm_read createvm --name "$vm" --ostype "$OS_TYPE" --groups "/$NS/$PROJECT/$GROUP" --basefolder "$NODE_PATH" --register)
   uuid=$(sed -n 's/^UUID: *//p' <<<"$out")
@@ -213,7 +215,6 @@ create() {
   if version_at_least 6.1 "$version"; then vbm modifyvm "$uuid" --clipboard-mode disabled; else vbm modifyvm "$uuid" --clipboard disabled; fi
   vbm modifyvm "$uuid" "${NIC_OPTIONS[@]}"
   if ((${#BRIDGE_AUTO[@]})); then
-    interface=$(bridge_interface)
     for slot in "${BRIDGE_AUTO[@]}"; do
       say "bridging adapter $slot of $vm to '$interface'"
       vbm modifyvm "$uuid" --bridgeadapter"$slot" "$interface"
