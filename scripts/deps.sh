@@ -6,7 +6,7 @@ set -euo pipefail
 mode=${1:-build}
 packages=(libyaml-dev libarchive-dev pkg-config)
 if [[ $mode == test ]]; then
-  packages+=(shellcheck openssh-server openssh-client sudo iproute2 util-linux graphviz strace)
+  packages+=(shellcheck openssh-server openssh-client sudo iproute2 util-linux graphviz strace curl)
 fi
 
 missing=()

@@ -143,7 +143,9 @@ scan() {
       OURS[$index]=$uuid
       if [[ $ready == 1 ]]; then READY[$index]=1; fi
     elif [[ $name =~ ^"$PROJECT-$GROUP-"([1-9][0-9]*)$ ]] && ((BASH_REMATCH[1] <= want)); then
-      die "the VM '$name' {$uuid} has the name of node $(node_name "${BASH_REMATCH[1]}") but is not this project's (its pallet/project is '${project#-}'); pallet never touches it: rename or remove it, or change 'project' in the specs"
+      local owner="it carries no pallet project"
+      if [[ $project != - ]]; then owner="it belongs to project '$project'"; fi
+      die "the VM '$name' {$uuid} has the name of node $(node_name "${BASH_REMATCH[1]}") but is not this project's ($owner); pallet never touches it: rename or remove it, or change 'project' in the specs"
     fi
   done <<<"$vms"
 }
@@ -193,6 +195,8 @@ create() {
   local index=$1 vm out uuid version slot interface forward base_info base_uuid attached
   vm=$(vm_name "$index")
   ensure_base
+  # Chosen before the VM exists: no interface up leaves nothing half-built behind.
+  if ((${#BRIDGE_AUTO[@]})); then interface=$(bridge_interface); fi
   say "creating $vm"
   out=$(vbm_read createvm --name "$vm" --ostype "$OS_TYPE" --groups "/$NS/$PROJECT/$GROUP" --basefolder "$NODE_PATH" --register)
   uuid=$(sed -n 's/^UUID: *//p' <<<"$out")
@@ -211,7 +215,6 @@ create() {
   if version_at_least 6.1 "$version"; then vbm modifyvm "$uuid" --clipboard-mode disabled; else vbm modifyvm "$uuid" --clipboard disabled; fi
   vbm modifyvm "$uuid" "${NIC_OPTIONS[@]}"
   if ((${#BRIDGE_AUTO[@]})); then
-    interface=$(bridge_interface)
     for slot in "${BRIDGE_AUTO[@]}"; do
       say "bridging adapter $slot of $vm to '$interface'"
       vbm modifyvm "$uuid" --bridgeadapter"$slot" "$interface"
