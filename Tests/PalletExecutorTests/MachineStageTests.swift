@@ -1,4 +1,5 @@
 import Foundation
+import PalletCompiler
 @testable import PalletExecutor
 import PalletTestSupport
 import Testing
@@ -214,6 +215,31 @@ struct MachineStageTests {
         #expect(outcome.errors.count == 1)
         #expect(outcome.errors.first?.hasPrefix("group web: provisioning failed: provision web: error: VBoxManage showvminfo p-web-9 failed (exit 1): no such VM") == true,
                 "\(outcome.errors)")
+    }
+
+    @Test("a signed plan: a provisioning script runs only as the bytes the signature covers, from a private copy")
+    func signedScripts() async throws {
+        let fake = try FakeProject(fixtures: Self.fixtures)
+        defer { fake.project.remove() }
+        let out = fake.project.root + "/out"
+        var digests: [String: String] = [:]
+        for path in ["plan.json", "provision/vbox/web.sh", "provision/vbox/old-style.sh", "provision/orphans.sh"] {
+            digests[path] = SHA256.hexDigest([UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/" + path))))
+        }
+        let plan = try LoadedPlan(outDirectory: out, signedDigests: digests)
+        let stage = MachineStage(plan: plan, runDirectory: fake.project.root + "/run", knownHostsFile: nil, home: fake.project.root)
+        let signed = await stage.run(.discover, groups: ["web"], nodes: [], say: { _ in })
+        #expect(signed.errors.isEmpty, "\(signed.errors)")
+        #expect(fake.recorded() == ["web nodes"])
+        let copy = fake.project.root + "/run/provision/vbox/web.sh"
+        #expect(FileManager.default.contents(atPath: copy) == FileManager.default.contents(atPath: out + "/provision/vbox/web.sh"))
+
+        // out/ changed after the signature was checked: the script does not run.
+        try fake.project.write("out/provision/vbox/web.sh", "touch '\(fake.project.root)/tampered'\n")
+        let tampered = await stage.run(.discover, groups: ["web"], nodes: [], say: { _ in })
+        #expect(tampered.errors.count == 1 && tampered.errors[0].contains("changed after its signature was checked"), "\(tampered.errors)")
+        #expect(!FileManager.default.fileExists(atPath: fake.project.root + "/tampered"))
+        #expect(fake.recorded() == ["web nodes"])
     }
 
     @Test("destroy: selection by group and node, hosts groups have nothing to destroy, unknown names are errors")

@@ -75,17 +75,22 @@ public struct ProvisionScript: Sendable {
     /// Runs `bash SCRIPT arguments...` with no input.
     public func run(_ arguments: [String]) async -> Output {
         var output = Output(status: nil, standardOutput: "", errors: [], launchError: nil)
-        let scriptPath = plan.outDirectory + "/" + path
+        var scriptPath = plan.outDirectory + "/" + path
         do {
-            // A signed plan: the script that runs must be the one the signature covered.
+            let logDirectory = (logPath as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            // A signed plan: what runs is a private copy of the bytes the signature covers, so the
+            // file in out/ cannot change between the check and bash reading it.
             if plan.signedDigests != nil {
                 guard let data = FileManager.default.contents(atPath: scriptPath) else {
                     throw LoadedPlan.ReadError(description: "\(scriptPath) is missing")
                 }
                 try LoadedPlan.checkSigned([UInt8](data), path: path, against: plan.signedDigests, in: plan.outDirectory)
+                scriptPath = logDirectory + "/" + (path as NSString).lastPathComponent
+                guard FileManager.default.createFile(atPath: scriptPath, contents: data, attributes: [.posixPermissions: 0o700]) else {
+                    throw LoadedPlan.ReadError(description: "cannot copy \(path) into \(logDirectory)")
+                }
             }
-            try FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let result = try await Subprocess.run(
                 .path("/bin/bash"), arguments: Arguments([scriptPath] + arguments),
                 input: .none, output: .bytes(limit: 1 << 20), error: .bytes(limit: 1 << 20))
