@@ -23,7 +23,7 @@ struct RunCommandSupport {
         let stage = MachineStage(plan: plan, runDirectory: session.runDirectory, knownHostsFile: session.knownHostsFile)
         let machines = await stage.run(mode, groups: options.groups, nodes: options.nodes) { printError("pallet: \($0)") }
         for line in MachinePrinter.lines(machines, mode: mode) { printError(line) }
-        for (group, targets) in machines.targets { inventory.add(targets, group: group) }
+        for group in plan.document.groups { if let targets = machines.targets[group.name] { inventory.add(targets, group: group.name) } }
         let live = LiveProgress(style: style, nodes: inventory.targets.count)
         let executor = Executor(
             plan: plan, inventory: inventory,

@@ -3,8 +3,9 @@ import PalletTestSupport
 import Testing
 
 /// `pallet apply` (and its alias `converge`) against the VBoxManage simulator, whose `startvm`
-/// brings up a real test host and publishes its address as the guest IP.
-@Suite("pallet apply with VirtualBox", .serialized, .enabled(if: TestHostSupport.requireRoot("pallet apply with VirtualBox")))
+/// brings up a real test host and publishes its address as the guest IP. The suite keeps its
+/// name (converge is apply's alias) because docs/security.md cites it.
+@Suite("pallet converge with VirtualBox", .serialized, .enabled(if: TestHostSupport.requireRoot("pallet converge with VirtualBox")))
 struct ConvergeTests {
     static let simulator = RepositoryPaths.root + "/Tests/Support/vbox-sim"
 
