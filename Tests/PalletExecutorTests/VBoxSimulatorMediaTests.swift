@@ -75,7 +75,8 @@ extension VBoxSimulatorTests {
         #expect(FileManager.default.fileExists(atPath: web.path) && FileManager.default.fileExists(atPath: base.path))
 
         #expect(try vbox(["storageattach", web.vm, "--storagectl", "SATA", "--port", "0", "--device", "0", "--medium", "none"]).status == 0)
-        #expect(field(try vbox(["showvminfo", web.vm, "--machinereadable"]).stdout, "SATA-0-0") == nil)
+        let slots = try vbox(["showvminfo", web.vm, "--machinereadable"]).stdout
+        #expect(field(slots, "SATA-0-0") == "none" && field(slots, "SATA-ImageUUID-0-0") == nil, "an empty slot reads none")
         let detached = try vbox(["showmediuminfo", "disk", web.child]).stdout
         #expect(field(detached, "Parent UUID") == base.uuid && field(detached, "In use by VMs") == nil)
         #expect(try vbox(["list", "hdds"]).stdout.contains("UUID:           \(web.child)\n"), "the child stays registered")
@@ -139,5 +140,26 @@ extension VBoxSimulatorTests {
         #expect(try vbox(["unregistervm", other.vm, "--delete"]).status == 0)
         #expect(FileManager.default.fileExists(atPath: base.path))
         #expect(field(try vbox(["list", "hdds"]).stdout, "UUID") == base.uuid)
+    }
+    @Test("detach, unregistervm, closemedium CHILD --delete: the VM and its child go, the base and a foreign VM of the same name stay")
+    func destroyWithoutDelete() throws {
+        let base = try multiattachBase("base.vdi")
+        let web = try vmOnBase("p-web-1", base: base.path)
+        let foreignDisk = try disk("foreign.vdi")
+        let foreign = try makeVM("p-web-1", medium: foreignDisk, basefolder: home + "/other")
+        #expect(try vbox(["startvm", web.vm, "--type", "headless"]).status == 0)
+        #expect(try vbox(["controlvm", web.vm, "poweroff"]).status == 0)
+        usleep(600_000)
+        #expect(try vbox(["storageattach", web.vm, "--storagectl", "SATA", "--port", "0", "--device", "0", "--medium", "none"]).status == 0)
+        #expect(try vbox(["unregistervm", web.vm]).status == 0)
+        let child = try vbox(["showmediuminfo", "disk", web.child]).stdout
+        #expect(field(child, "Parent UUID") == base.uuid, "detached first, the child is still registered")
+        #expect(try vbox(["closemedium", "disk", web.child, "--delete"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: web.path) && FileManager.default.fileExists(atPath: base.path))
+        #expect(FileManager.default.fileExists(atPath: home + "/vms/p-web-1/p-web-1.vbox"), "unregistervm deletes no file")
+        #expect(try vbox(["list", "vms"]).stdout == "\"p-web-1\" {\(foreign)}\n")
+        let hdds = try vbox(["list", "hdds"]).stdout.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        #expect(hdds.map { field($0, "Location") } == [base.path, foreignDisk])
+        #expect(hdds.first.flatMap { field($0, "Type") } == "multiattach")
     }
 }

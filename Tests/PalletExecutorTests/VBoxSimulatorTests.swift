@@ -228,7 +228,7 @@ struct VBoxSimulatorTests {
         let log = home + "/vbox/calls.log"
         try Data().write(to: URL(fileURLWithPath: log))
         let reads: [[String]] = [["--version"], ["list", "vms"], ["list", "hdds"], ["list", "bridgedifs"], ["showvminfo", id, "--machinereadable"],
-                                 ["showmediuminfo", "disk", base], ["getextradata", id, "pallet/project"], ["guestproperty", "get", id, "/x"],
+                                 ["showmediuminfo", "disk", base], ["showhdinfo", base], ["getextradata", id, "pallet/project"], ["guestproperty", "get", id, "/x"],
                                  ["guestproperty", "enumerate", id], ["showvminfo", "nonexistent"]]
         let writes: [[String]] = [["setextradata", id, "k", "v"], ["modifyvm", id, "--memory", "256"], ["guestproperty", "unset", id, "/x"],
                                   ["storageattach", id, "--storagectl", "SATA", "--port", "0", "--device", "0", "--medium", "none"],
