@@ -16,7 +16,7 @@ struct DestroyCommand: AsyncParsableCommand {
             never the image's base disk. Hosts groups have nothing to destroy.
 
             Examples:
-              pallet destroy                       # every VM of this project, after a y/N question
+              pallet destroy                       # every VM of this project, after asking
               pallet destroy --group web --yes     # the VMs of group web, without asking
               pallet destroy --node web-3
             """

@@ -14,11 +14,11 @@ struct PalletCommand: AsyncParsableCommand {
               pallet init infra           start a project: specs/ with a commented example, Makefile, CI job
               pallet plan                 compile specs/ into out/
               pallet plan --check         fail when out/ is not what specs/ compiles to
-              pallet apply                make the machines match out/: VirtualBox VMs to their counts,
-                                          orphans destroyed, bootstrap, configure (converge: an alias)
-              pallet apply --check        preview machine changes and phase diffs, change nothing
-              pallet lift --phase deploy  run one phase on the nodes that exist; creates no VM
-              pallet destroy              tear down this project's VirtualBox VMs (asks first)
+              pallet apply                make the machines match out/: VMs, then phases
+              pallet apply --check        preview machine changes and diffs, change nothing
+              pallet converge             an alias of pallet apply
+              pallet lift --phase deploy  one phase on the nodes that exist; creates no VM
+              pallet destroy              tear down this project's VMs (asks first)
               pallet show web             the group 'web' fully resolved, with origins
               pallet graph --format svg --output infra.svg   groups, server-specs, crates, phases
               pallet schema --output pallet.schema.json      JSON Schema for YAML editors
