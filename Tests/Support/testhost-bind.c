@@ -33,8 +33,11 @@ static in_addr_t own_address(void) {
     return cached;
 }
 
-int bind(int fd, const struct sockaddr *address, socklen_t length) {
-    int (*real)(int, const struct sockaddr *, socklen_t) = (int (*)(int, const struct sockaddr *, socklen_t))dlsym(RTLD_NEXT, "bind");
+typedef int (*socket_call)(int, const struct sockaddr *, socklen_t);
+
+/* Calls the real NAME with ADDRESS, or with the host's own address when ADDRESS is 0.0.0.0:PORT. */
+static int with_own_address(const char *name, int fd, const struct sockaddr *address, socklen_t length) {
+    socket_call real = (socket_call)dlsym(RTLD_NEXT, name);
     if (address && address->sa_family == AF_INET && length >= sizeof(struct sockaddr_in)) {
         struct sockaddr_in copy;
         memcpy(&copy, address, sizeof copy);
@@ -46,3 +49,7 @@ int bind(int fd, const struct sockaddr *address, socklen_t length) {
     }
     return real(fd, address, length);
 }
+
+int bind(int fd, const struct sockaddr *address, socklen_t length) { return with_own_address("bind", fd, address, length); }
+
+int connect(int fd, const struct sockaddr *address, socklen_t length) { return with_own_address("connect", fd, address, length); }
