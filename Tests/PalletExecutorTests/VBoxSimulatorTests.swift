@@ -123,6 +123,7 @@ struct VBoxSimulatorTests {
     @Test("provisioning refuses a base disk it cannot make multiattach, and the disk survives")
     func provisioningGuard() throws {
         let project = try TemporaryProject(files: ["specs/a.yaml": """
+            project: p
             admin-user: {username: admin}
             services:
               vbox:
@@ -145,8 +146,8 @@ struct VBoxSimulatorTests {
         #expect(run.stderr.contains("because it is attached to 1 virtual machines"), "\(run.stderr)")
         #expect(FileManager.default.fileExists(atPath: base))
         let calls = try String(contentsOfFile: home + "/vbox/calls.log", encoding: .utf8)
-        #expect(!calls.contains("\"storageattach\", \"g-1\""), "the base must never be attached before it is multiattach")
-        #expect(calls.split(separator: "\n").filter { $0.contains("\"g-1\"") || $0.contains("modifymedium") }
+        #expect(!calls.contains("\"createvm\", \"--name\", \"p-g-1\""), "no VM is created, so the base is never attached, before it is multiattach")
+        #expect(calls.split(separator: "\n").filter { $0.contains("\"p-g-1\"") || $0.contains("modifymedium") }
             .allSatisfy { $0.contains("\"LANG\": \"C\"") && $0.contains("\"LC_ALL\": \"C\"") })
     }
     @Test("duplicate VM names are allowed and a name means the first registered; a UUID names exactly one VM")
