@@ -1,14 +1,19 @@
-import PalletCompiler
 import PalletSpec
 
 /// The project as a Graphviz graph: groups, the server-specs they extend, the crates those use,
 /// and each group's phases with their step counts.
-struct SpecGraph {
+public struct SpecGraph {
     let specs: SpecSet
     let plan: Plan
 
+    /// Creates the graph of `specs`, resolved as `plan`.
+    public init(specs: SpecSet, plan: Plan) {
+        self.specs = specs
+        self.plan = plan
+    }
+
     /// The graph in the dot language, the same bytes for the same specs.
-    var dot: String {
+    public var dot: String {
         var lines = [
             "digraph pallet {",
             "  rankdir=LR;",

@@ -1,17 +1,17 @@
 /// The files `pallet init` writes into a new project, by project-relative path.
-enum ProjectTemplate {
+public enum ProjectTemplate {
     /// The files' paths.
-    static let paths = ["specs/pallet.yaml", "Makefile", ".gitignore", ".github/workflows/pallet-plan.yml"]
+    public static let paths = ["specs/pallet.yaml", "Makefile", ".gitignore", ".github/workflows/pallet-plan.yml"]
 
     /// The files of a project named `project`, each with its permission bits.
-    static func files(project: String) -> [(path: String, text: String, mode: Int)] {
+    public static func files(project: String) -> [(path: String, text: String, mode: Int)] {
         zip(paths, [specs(project: project), makefile, gitignore, workflow]).map { ($0, $1, 0o644) }
     }
 
     /// A project name for the folder `folder`: its name lowercased, every character other than
     /// a-z, 0-9 and '-' made a '-', at most 25 of them, then '-' and `suffix` (six hex digits, so
     /// two projects made from folders of the same name never share their VMs' names).
-    static func projectName(folder: String, suffix: String) -> String {
+    public static func projectName(folder: String, suffix: String) -> String {
         let base = folder.split(separator: "/").last.map(String.init) ?? ""
         var name = ""
         for character in base.lowercased().unicodeScalars {
@@ -24,7 +24,7 @@ enum ProjectTemplate {
     }
 
     /// Six random hex digits.
-    static func randomSuffix() -> String {
+    public static func randomSuffix() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<6).map { _ in String(Int.random(in: 0..<16, using: &generator), radix: 16) }.joined()
     }

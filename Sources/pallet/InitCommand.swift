@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PalletSpec
 
 /// `pallet init [DIR]`: scaffold a new project.
 struct InitCommand: ParsableCommand {
