@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "CSystemShims"),
         .target(
             name: "PalletCompiler",
-            dependencies: ["PalletSpec", "CLibArchive", "CSystemShims"]
+            dependencies: ["PalletSpec", "CLibArchive", "CSystemShims"],
+            // The runtime's shell sources; scripts/embed-runtime.py embeds them (Emit/Runtime/EmbeddedRuntime.swift).
+            exclude: ["NodeRuntime", "ProvisionRuntime"]
         ),
         .target(
             name: "PalletExecutor",

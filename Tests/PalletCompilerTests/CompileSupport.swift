@@ -1,6 +1,7 @@
 import PalletCompiler
 import PalletSpec
 import PalletTestSupport
+import Testing
 
 /// Compiles in-memory spec files; returns the tree (nil on errors) and every diagnostic as text.
 func compile(_ files: [String: String]) throws -> (OutputTree?, [String]) {
@@ -44,4 +45,15 @@ extension OutputTree {
     func text(_ path: String) -> String? {
         files[path].map { String(decoding: $0.bytes, as: UTF8.self) }
     }
+}
+
+/// Expects `bash -n` to accept each script of `paths` and shellcheck (with `options`, such as
+/// `--severity=style`) to find nothing in them.
+func expectCleanShell(_ paths: [String], shellcheck options: [String]) throws {
+    for path in paths {
+        let syntax = try ProcessRunner.run(["bash", "-n", path])
+        #expect(syntax.status == 0, "bash -n \(path): \(syntax.stderr)")
+    }
+    let shellcheck = try ProcessRunner.run(["shellcheck"] + options + paths)
+    #expect(shellcheck.status == 0, "shellcheck:\n\(shellcheck.stdout)\(shellcheck.stderr)")
 }

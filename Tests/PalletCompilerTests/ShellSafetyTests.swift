@@ -60,12 +60,7 @@ struct ShellSafetyTests {
         defer { exampleProject.remove() }
         paths += try scripts(of: example, in: exampleProject)
         #expect(paths.count >= 6)  // the example's bundles, lib.sh and provisioning scripts; run.sh + lib.sh of the hostile specs
-        for path in paths {
-            let syntax = try ProcessRunner.run(["bash", "-n", path])
-            #expect(syntax.status == 0, "bash -n \(path): \(syntax.stderr)")
-        }
-        let shellcheck = try ProcessRunner.run(["shellcheck", "--shell=bash", "--severity=style"] + paths)
-        #expect(shellcheck.status == 0, "shellcheck:\n\(shellcheck.stdout)\(shellcheck.stderr)")
+        try expectCleanShell(paths, shellcheck: ["--shell=bash", "--severity=style"])
     }
 
     @Test("every dynamic word of run.sh is single-quoted")

@@ -13,7 +13,7 @@ public struct ProvisionEmitter {
             return nil
         }
         let image = machine.image
-        var lines = [
+        let lines = [
             "#!/usr/bin/env bash",
             "# Pallet provisioning for group '\(ShellQuoting.commentText(group.name))' of VirtualBox service "
                 + "'\(ShellQuoting.commentText(group.service))': \(group.count) node(s) named \(group.name)-1 ... \(group.name)-N, "
@@ -36,9 +36,7 @@ public struct ProvisionEmitter {
             "readonly -a BRIDGE_AUTO=(" + network.bridgeAuto.map(String.init).joined(separator: " ") + ")",
             "",
         ]
-        lines.append(ProvisionRuntime.common)
-        lines.append(ProvisionRuntime.group)
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: "\n") + "\n" + Self.runtime(EmbeddedRuntime.provisionGroup)
     }
 
     /// `out/provision/orphans.sh`: lists and destroys the VMs of `project` whose group is not one
@@ -54,10 +52,15 @@ public struct ProvisionEmitter {
             "# The groups of the specs, as service/group.",
             "readonly -a SPEC_GROUPS=(" + groups.map(ShellQuoting.quote).joined(separator: " ") + ")",
             "",
-            ProvisionRuntime.common,
-            ProvisionRuntime.orphans,
         ]
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: "\n") + "\n" + Self.runtime(EmbeddedRuntime.provisionOrphans)
+    }
+
+    /// The body of a script after its header: what every script shares (`ProvisionRuntime/common.sh`:
+    /// VBoxManage calls through `vbm` and `vbm_read`, VM identity, destroy), then the script's own
+    /// subcommands (`group.sh` or `orphans.sh`, see `Sources/PalletCompiler/ProvisionRuntime`).
+    static func runtime(_ subcommands: String) -> String {
+        EmbeddedRuntime.provisionCommon + subcommands
     }
 
     /// A path for bash: `~/x` becomes `"$HOME"'/x'`, anything else a quoted literal.

@@ -1,7 +1,3 @@
-/// The runtime of the `user`, `group` and `authorized-key` actions.
-enum AccountRuntime {
-    /// The bash source of this part of `lib.sh`.
-    static let source = #"""
 # pallet_group --name NAME [--gid GID] [--system true] [--state present|absent]
 pallet_group() {
   local name='' gid='' system=false state=present current
@@ -188,6 +184,4 @@ pallet_authorized_key() {
   # sshd ignores keys in a folder others may write to; keep it the user's, 0700.
   pallet_converge_directory "$home/.ssh" "$user" "$gid" 0700
   pallet_converge_file "$desired" "$file" --owner "$user" --group "$gid" --mode 0600
-}
-"""#
 }

@@ -1,7 +1,3 @@
-/// The runtime of the `packages`, `package-source` and `package-manager` actions (apt and dnf/yum).
-enum PackageRuntime {
-    /// The bash source of this part of `lib.sh`.
-    static let source = #"""
 PALLET_PKG=''
 PALLET_PKG_PRESENT=()
 PALLET_PKG_ABSENT=()
@@ -344,6 +340,4 @@ pallet_package_manager() {
       if [[ $PALLET_PKG == apt ]]; then pallet_apt_update; else "$PALLET_PKG" -q -y makecache >&2; : >"$stamp"; fi
     fi
   fi
-}
-"""#
 }

@@ -1,7 +1,3 @@
-/// The runtime of the `file`, `directory`, `link` and `line` actions.
-enum FileRuntime {
-    /// The bash source of this part of `lib.sh`.
-    static let source = #"""
 # pallet_file_in_place --path PATH --content FILE [--owner U] [--group G] [--mode M]: true when the
 # facts read before the first step show PATH as a regular file with FILE's MANIFEST digest and the
 # wanted owner, group and mode: the step has nothing to do. Any other form of the step (secret,
@@ -338,6 +334,4 @@ pallet_line() {
     END { if (!absent && !found) print line }
   ' "$current" >"$desired"
   pallet_converge_file "$desired" "$path"
-}
-"""#
 }

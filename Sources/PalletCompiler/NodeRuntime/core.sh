@@ -1,7 +1,3 @@
-/// The core of the runtime: protocol lines, steps, status, check mode, handlers, secrets, file convergence.
-enum CoreRuntime {
-    /// The bash source of this part of `lib.sh`.
-    static let source = #"""
 # shellcheck shell=bash
 # Pallet bundle runtime, sourced by run.sh. It is the same for every bundle and is shown once,
 # as out/lib.sh, for review.
@@ -824,6 +820,4 @@ pallet_converge_attributes() {
     if pallet_checking; then pallet_emit "diff $1: ${PALLET_ATTR_DIFF}would change"; return 0; fi
     pallet_set_attributes "$1" "$2" "$3" "$4"
   fi
-}
-"""#
 }

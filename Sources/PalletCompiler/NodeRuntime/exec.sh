@@ -1,7 +1,3 @@
-/// The runtime of the `exec` action.
-enum ExecRuntime {
-    /// The bash source of this part of `lib.sh`.
-    static let source = #"""
 # pallet_exec [--interpreter CMD] [--creates PATH] [--unless CMD] [--only-if CMD]
 #             [--env NAME VALUE] [--env-secret NAME ID] [--render] <<< SCRIPT
 # Runs the script unless a guard says it is not needed; reports changed when it runs.
@@ -95,6 +91,4 @@ pallet_guard_env() {
     for pair in "$@"; do export "${pair?}"; done
     bash -c "$command" </dev/null >&2 3>&- 9>&-
   )
-}
-"""#
 }

@@ -1,9 +1,3 @@
-/// The node facts read in bulk before the first step: file attributes, file digests and account
-/// entries, so that a run that changes nothing forks a handful of processes instead of several
-/// per step.
-enum FactsRuntime {
-    /// The bash source of this part of `lib.sh`.
-    static let source = #"""
 # Facts. run.sh calls pallet_prefetch once, after the node lock is taken, with the literal
 # paths and account names its steps look at. One stat, one sha256sum and one getent per kind
 # answer what every step would otherwise ask with its own processes. The facts are trusted only
@@ -114,6 +108,4 @@ pallet_attributes() {
     return 0
   fi
   PALLET_LOOKUP=$(stat --printf '%F:%U:%u:%G:%g:%a:%h' -- "$1")
-}
-"""#
 }

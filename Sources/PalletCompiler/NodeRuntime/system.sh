@@ -1,7 +1,3 @@
-/// The runtime of the `service`, `sysctl` and `cron` actions.
-enum SystemRuntime {
-    /// The bash source of this part of `lib.sh`.
-    static let source = #"""
 # pallet_service --name NAME [--state started|stopped|restarted|reloaded] [--enabled true|false]
 # Uses systemctl where systemd runs, otherwise the service command (and update-rc.d).
 pallet_service() {
@@ -122,6 +118,4 @@ pallet_cron() {
   } >"$desired"
   if [[ ! -d /etc/cron.d ]] && ! pallet_checking; then install -d -m 0755 /etc/cron.d; fi
   pallet_converge_file "$desired" "$file" --owner root --group root --mode 0644
-}
-"""#
 }
