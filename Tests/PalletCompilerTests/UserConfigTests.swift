@@ -84,14 +84,9 @@ struct UserConfigTests {
         // Read, this configuration fails every command.
         let poisoned = try TemporaryProject(files: [".pallet/config.yaml": "poison: true\n", ".pallet/services/lab.yaml": "poison: {}\n"])
         defer { poisoned.remove() }
-        let project = try TemporaryProject(files: ["specs/a.yaml": """
-            services:
-              lab:
-                provider: hosts
-                hosts: [{name: l1, group: h, address: 10.0.0.2}]
-            groups:
-              h: {service: lab}
-            """])
+        let project = try TemporaryProject(files: [
+            "specs/a.yaml": "services: {lab: {provider: hosts, hosts: [{name: l1, group: h, address: 10.0.0.2}]}}\ngroups: {h: {service: lab}}\n",
+        ])
         defer { project.remove() }
         #expect(UserConfig.defaultDirectory == TestHome.palletHome)
         #expect(SpecLoader(projectRoot: project.root).userConfigDirectory == TestHome.palletHome)

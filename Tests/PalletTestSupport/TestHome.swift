@@ -19,8 +19,8 @@ public enum TestHome {
     /// The user configuration folder of the tests (`PALLET_HOME`): an empty folder in ``root``.
     public static var palletHome: String { folder + "/.pallet" }
 
-    /// Points `HOME` and `PALLET_HOME` at the test home; the first call creates it, later calls
-    /// do nothing.
+    /// Points `HOME` and `PALLET_HOME` at the test home; the first call creates it (removed when
+    /// the test process exits), later calls do nothing.
     public static func activate() {
         _ = folder
     }
@@ -36,6 +36,7 @@ public enum TestHome {
         // glibc never frees an environment array another thread may be reading.
         setenv("HOME", root, 1)
         setenv("PALLET_HOME", root + "/.pallet", 1)
+        atexit { try? FileManager.default.removeItem(atPath: TestHome.root) }
         return root
     }()
 }
