@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "pallet",
-    platforms: [.macOS(.v13)],
+    // No `platforms:` entry: pallet builds on Linux only (it imports Glibc and calls memfd_create),
+    // and that entry can only name Apple platforms.
     products: [
         .executable(name: "pallet", targets: ["pallet"]),
         .library(name: "PalletSpec", targets: ["PalletSpec"]),

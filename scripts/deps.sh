@@ -6,8 +6,29 @@ set -euo pipefail
 mode=${1:-build}
 packages=(libyaml-dev libarchive-dev pkg-config)
 if [[ $mode == test ]]; then
-  packages+=(shellcheck openssh-server openssh-client sudo iproute2 util-linux graphviz strace curl)
+  # locales and tzdata: DeterminismTests plans under de_DE.UTF-8 and two non-UTC zones.
+  packages+=(shellcheck openssh-server openssh-client sudo iproute2 util-linux graphviz strace curl locales tzdata)
 fi
+# The locales the tests ask for, generated when missing (locale -a lists them as de_DE.utf8).
+locales=()
+if [[ $mode == test ]]; then
+  locales=(de_DE.UTF-8)
+fi
+
+# Generates the missing locales of the tests (after the locales package is installed).
+generate_locales() {
+  local locale
+  for locale in "${locales[@]}"; do
+    if ! locale -a 2>/dev/null | grep -qix "${locale/UTF-8/utf8}"; then
+      if ((EUID != 0)); then
+        echo "pallet: locale $locale is missing: generate it with: sudo localedef -i ${locale%%.*} -f UTF-8 $locale" >&2
+        exit 1
+      fi
+      echo "pallet: generating locale $locale" >&2
+      localedef -i "${locale%%.*}" -f UTF-8 "$locale"
+    fi
+  done
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -16,6 +37,7 @@ for package in "${packages[@]}"; do
   fi
 done
 if ((${#missing[@]} == 0)); then
+  generate_locales
   exit 0
 fi
 if ((EUID != 0)); then
@@ -27,3 +49,4 @@ echo "pallet: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get -q update >&2
 apt-get -q -y install --no-install-recommends "${missing[@]}" >&2
+generate_locales

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `pallet` command line: a static plan compiler for Linux configuration.
 @main
@@ -28,4 +29,12 @@ struct PalletCommand: AsyncParsableCommand {
         version: "pallet \(PalletVersionString.value)",
         subcommands: [InitCommand.self, PlanCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, ConvergeCommand.self, LiftCommand.self, DestroyCommand.self, ShowCommand.self]
     )
+
+    /// Runs the command line. SIGPIPE is ignored first, for the whole process: a node whose ssh
+    /// exits early closes the pipe its bundle is written into, and that must be an error of that
+    /// node (EPIPE), never a signal that ends the whole run (the executor relies on it).
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        await main(nil)
+    }
 }

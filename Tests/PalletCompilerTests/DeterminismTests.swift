@@ -21,6 +21,19 @@ struct DeterminismTests {
         return project
     }
 
+    /// Fails the test unless `environment`'s LC_ALL and TZ are installed and in effect: bash under
+    /// it prints the locale's decimal point and the zone's UTC offset (a regular expression).
+    func requireInEffect(_ environment: [String: String], decimalPoint: String, offset: String) throws {
+        let zone = try #require(environment["TZ"])
+        try #require(FileManager.default.fileExists(atPath: "/usr/share/zoneinfo/" + zone), "time zone \(zone) is not installed (package tzdata)")
+        let probe = try ProcessRunner.run(["bash", "-c", "locale decimal_point && date +%z"], environment: environment)
+        let lines = probe.stdout.split(separator: "\n").map(String.init)
+        try #require(probe.status == 0 && probe.stderr.isEmpty && lines.count == 2,
+                     "locale \(environment["LC_ALL"] ?? "") is not installed: run scripts/deps.sh test\n\(probe.combined)")
+        #expect(lines[0] == decimalPoint, "locale \(environment["LC_ALL"] ?? "") is not in effect: \(probe.combined)")
+        #expect(lines[1].wholeMatch(of: try Regex(offset)) != nil, "time zone \(zone) is not in effect: \(probe.combined)")
+    }
+
     @Test("compiling the same specs twice gives identical trees")
     func sameTreeTwice() throws {
         let first = try Compiler(projectRoot: RepositoryPaths.root).compile(diagnostics: Diagnostics())
@@ -37,6 +50,9 @@ struct DeterminismTests {
             ["TZ": "Pacific/Kiritimati", "LANG": "C", "LC_ALL": "C"],
             ["TZ": "America/St_Johns", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8"],
         ]
+        // Each locale and zone must really be in effect: glibc silently falls back to C and UTC.
+        try requireInEffect(environments[0], decimalPoint: ".", offset: #"\+1400"#)
+        try requireInEffect(environments[1], decimalPoint: ",", offset: "-0[23]30")
         var sums: [String] = []
         for (umask, environment) in zip(["077", "002"], environments) {
             let result = try ProcessRunner.run(

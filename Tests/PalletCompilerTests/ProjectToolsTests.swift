@@ -155,4 +155,13 @@ struct ProjectToolsTests {
             #expect(completion.stdout.contains("converge") && completion.stdout.contains("detailed-exitcode"), "\(shell)")
         }
     }
+
+    @Test("Package.resolved is committed, and the build that ran these tests resolved the same packages")
+    func packagesPinned() throws {
+        let tracked = try ProcessRunner.run(["git", "-C", RepositoryPaths.root, "ls-files", "--error-unmatch", "Package.resolved"])
+        #expect(tracked.status == 0, "Package.resolved is not committed: \(tracked.combined)")
+        let changed = try ProcessRunner.run(["git", "-C", RepositoryPaths.root, "diff", "--stat", "HEAD", "--", "Package.resolved"])
+        #expect(changed.status == 0 && changed.stdout.isEmpty,
+                "the build resolved other packages than Package.resolved pins: commit the new Package.resolved\n\(changed.combined)")
+    }
 }

@@ -78,4 +78,37 @@ struct UserConfigTests {
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no group 'hh'; did you mean 'h'?"))
     }
+
+    @Test("tests never read the developer's ~/.pallet: in-process loads and a pallet started with HOME at a poisoned home read the test home's")
+    func testsRunInTheirOwnHome() throws {
+        // Read, this configuration fails every command.
+        let poisoned = try TemporaryProject(files: [".pallet/config.yaml": "poison: true\n", ".pallet/services/lab.yaml": "poison: {}\n"])
+        defer { poisoned.remove() }
+        let project = try TemporaryProject(files: [
+            "specs/a.yaml": "services: {lab: {provider: hosts, hosts: [{name: l1, group: h, address: 10.0.0.2}]}}\ngroups: {h: {service: lab}}\n",
+        ])
+        defer { project.remove() }
+        #expect(UserConfig.defaultDirectory == TestHome.palletHome)
+        #expect(SpecLoader(projectRoot: project.root).userConfigDirectory == TestHome.palletHome)
+
+        let control = try ProcessRunner.run([RepositoryPaths.palletBinary, "show", "h"], directory: project.root,
+                                            environment: ["PALLET_HOME": poisoned.root + "/.pallet"])
+        #expect(control.status == 1 && control.stderr.contains("unknown key 'poison' in the user configuration"),
+                "the poisoned configuration must fail a command that reads it: \(control.combined)")
+
+        // As any test runs pallet, with only HOME changed: strace lists every file it looks at.
+        let trace = project.root + "/trace"
+        let run = try ProcessRunner.run(["strace", "-f", "-qq", "-e", "trace=%file", "-o", trace, RepositoryPaths.palletBinary, "show", "h"],
+                                        directory: project.root, environment: ["HOME": poisoned.root])
+        #expect(run.status == 0 && !run.combined.contains("poison"), "\(run.combined)")
+        let calls = try String(contentsOfFile: trace, encoding: .utf8)
+        let configs = calls.split(separator: "\n").compactMap { line in
+            line.split(separator: "\"").first { $0.hasSuffix("/config.yaml") }.map(String.init)
+        }
+        #expect(Set(configs) == [TestHome.palletHome + "/config.yaml"], "user configurations pallet looked at: \(configs)")
+        let userDatabaseHome = getpwuid(getuid()).flatMap { $0.pointee.pw_dir.map { String(cString: $0) } }
+        for home in [userDatabaseHome, TestHome.originalHome, poisoned.root].compactMap({ $0 }) where home != "/" {
+            #expect(!calls.contains("\"\(home)/.pallet"), "pallet looked into \(home)/.pallet:\n\(calls)")
+        }
+    }
 }

@@ -15,7 +15,8 @@ public struct ProcessResult: Sendable {
 
 /// Runs child processes for tests and collects their output.
 public enum ProcessRunner {
-    /// Runs `arguments[0]` (searched on PATH when it has no slash) with the rest as arguments.
+    /// Runs `arguments[0]` (searched on PATH when it has no slash) with the rest as arguments, in
+    /// the test home (``TestHome``: `HOME` and `PALLET_HOME`) unless `environment` sets them.
     ///
     /// - Parameters:
     ///   - arguments: The program and its arguments.
@@ -30,6 +31,7 @@ public enum ProcessRunner {
         environment: [String: String] = [:],
         stdin: [UInt8]? = nil
     ) throws -> ProcessResult {
+        TestHome.activate()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

@@ -1,19 +1,17 @@
 import Foundation
+import PalletSpec
 
 /// A throwaway project folder for a test, with spec files written into it.
 public struct TemporaryProject: Sendable {
     /// The project's root folder.
     public let root: String
 
-    /// Creates an empty project folder under the system's temporary folder.
+    /// Creates an empty project folder under the system's temporary folder (and gives the test
+    /// process its own home, ``TestHome``, if it has none yet).
     public init() throws {
-        var template = Array("/tmp/pallet-test.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return false }
-            return mkdtemp(base) != nil
-        }
-        guard made else { throw TestSupportError("mkdtemp failed") }
-        root = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
+        TestHome.activate()
+        guard let folder = PrivateFolder.create(in: "/tmp", prefix: "pallet-test") else { throw TestSupportError("mkdtemp failed") }
+        root = folder
     }
 
     /// Creates a project holding `files` (project-relative path to text).

@@ -1,4 +1,5 @@
 import Foundation
+import PalletSpec
 internal import CSystemShims
 
 /// Writes an ``OutputTree`` to disk, replacing the old `out/` in one atomic step or not at all.
@@ -36,14 +37,8 @@ public struct OutputWriter {
     }
 
     func makeStagingDirectory(parent: String, name: String) throws -> String {
-        var template = Array("\(parent)/.\(name).pallet-new.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return false }
-            return mkdtemp(base) != nil
-        }
-        guard made else { throw WriteError(description: "cannot create a staging folder in \(parent): \(String(cString: strerror(errno)))") }
-        let path = template.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { String(cString: $0) } ?? ""
+        guard let path = PrivateFolder.create(in: parent, prefix: ".\(name).pallet-new") else {
+            throw WriteError(description: "cannot create a staging folder in \(parent): \(String(cString: strerror(errno)))")
         }
         chmod(path, 0o755)
         return path

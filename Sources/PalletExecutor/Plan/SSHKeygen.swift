@@ -1,17 +1,15 @@
 import Foundation
+import PalletSpec
 
 /// Runs `/usr/bin/ssh-keygen` for ``PlanSignature``: signing a listing (`-Y sign`), finding its
 /// signer (`-Y find-principals`) and verifying it (`-Y verify`), each in a private folder.
 enum SSHKeygen {
     /// A fresh 0700 folder for ssh-keygen's files.
     static func privateFolder() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/pallet-sign.XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return false }
-            return mkdtemp(base) != nil
+        guard let folder = PrivateFolder.create(in: NSTemporaryDirectory(), prefix: "pallet-sign") else {
+            throw PlanSignature.SignatureError(description: "cannot create a private temporary folder")
         }
-        guard made else { throw PlanSignature.SignatureError(description: "cannot create a private temporary folder") }
-        return template.withUnsafeBufferPointer { $0.baseAddress.map { String(cString: $0) } ?? "" }
+        return folder
     }
 
     /// Runs `ssh-keygen` with `arguments`; its standard error is collected, its standard input is

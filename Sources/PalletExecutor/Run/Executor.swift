@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletSpec
 
 /// Runs the bundles of a plan on its nodes: groups in `after:` order, nodes in parallel (at most
 /// `jobs` at once), one ssh connection per node, and one node's failure never stops the others.
@@ -34,10 +35,11 @@ public struct Executor: Sendable {
     }
 
     /// Runs and reports.
+    ///
+    /// The process must ignore SIGPIPE (pallet's `main` does): a node whose ssh exits early closes
+    /// the pipe its bundle is written into, and that must be an error of that node (EPIPE), never a
+    /// signal that ends the whole run.
     public func run(_ options: ExecutionOptions) async -> RunReport {
-        // A node whose ssh exits early closes the pipe its bundle is written into: that must be an
-        // error of that node (EPIPE), never a SIGPIPE that ends the whole run.
-        signal(SIGPIPE, SIG_IGN)
         var report = RunReport(runID: runID, mode: options.check ? "check" : (options.phases == .apply ? "apply" : "lift"), results: [], errors: [])
         let targets = inventory.targets.filter { target in
             (options.groups.isEmpty || options.groups.contains(target.group)) && (options.nodes.isEmpty || options.nodes.contains(target.name))
@@ -86,7 +88,7 @@ public struct Executor: Sendable {
         }
         let remaining = targets.filter { findings[$0.name] == nil }
         // A known host with nothing to bootstrap needs no probe: its first phase opens the connection.
-        let probed = await parallel(remaining, jobs: options.jobs) { target -> Probe.Finding in
+        let probed = await remaining.concurrentMap(jobs: options.jobs) { target -> Probe.Finding in
             guard wantsBootstrap(target) else { return .ready }
             return await Probe(settings: settings, target: target, logPath: log(target, "connect"), limits: options.outputLimits)
                 .run(askBootstrap: true, acceptNewHostKey: false)
@@ -134,7 +136,7 @@ public struct Executor: Sendable {
                 }
                 let values = secretValues
                 let files = unpacked
-                let results = await parallel(jobsToRun, jobs: options.jobs) { job in
+                let results = await jobsToRun.concurrentMap(jobs: options.jobs) { job in
                     await runPhase(job.0, credentials: job.1, bundle: job.2, files: files[job.2.archive], phase: phase,
                                    check: options.check, secrets: values, multiplex: !oneSession.contains(job.0.name),
                                    limits: options.outputLimits)
@@ -145,7 +147,7 @@ public struct Executor: Sendable {
                 }
             }
         }
-        _ = await parallel(targets.filter { !oneSession.contains($0.name) }, jobs: options.jobs) { target in
+        _ = await targets.filter { !oneSession.contains($0.name) }.concurrentMap(jobs: options.jobs) { target in
             await Probe.closeMasters(settings: settings, target: target)
         }
         return report
@@ -190,27 +192,5 @@ public struct Executor: Sendable {
             remaining.removeAll { group in level.contains { $0.name == group.name } }
         }
         return levels
-    }
-
-    /// Runs `work` on every item, at most `jobs` at once, keeping the items' order in the result.
-    func parallel<Item: Sendable, Output: Sendable>(_ items: [Item], jobs: Int, _ work: @escaping @Sendable (Item) async -> Output) async -> [Output] {
-        await withTaskGroup(of: (Int, Output).self) { group in
-            var results: [Int: Output] = [:]
-            var next = 0
-            for _ in 0..<min(jobs, items.count) {
-                let index = next
-                group.addTask { (index, await work(items[index])) }
-                next += 1
-            }
-            while let (index, output) = await group.next() {
-                results[index] = output
-                if next < items.count {
-                    let index = next
-                    group.addTask { (index, await work(items[index])) }
-                    next += 1
-                }
-            }
-            return (0..<items.count).compactMap { results[$0] }
-        }
     }
 }

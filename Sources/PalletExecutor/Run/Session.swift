@@ -1,4 +1,5 @@
 import Foundation
+import PalletSpec
 
 /// The on-disk setting of one run: the project's `.pallet/` folder (known_hosts and
 /// `runs/<run-id>/` logs) and a private folder for ssh's control sockets.
@@ -29,13 +30,11 @@ public struct Session: Sendable {
         if !manager.fileExists(atPath: knownHostsFile) {
             _ = manager.createFile(atPath: knownHostsFile, contents: Data(), attributes: [.posixPermissions: 0o600])
         }
-        var template = Array("/tmp/pallet-ssh.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return false }
-            return mkdtemp(base) != nil
+        // Under /tmp, not $TMPDIR: a socket's path must stay short.
+        guard let folder = PrivateFolder.create(in: "/tmp", prefix: "pallet-ssh") else {
+            throw LoadedPlan.ReadError(description: "cannot create a private folder for ssh control sockets")
         }
-        guard made else { throw LoadedPlan.ReadError(description: "cannot create a private folder for ssh control sockets") }
-        controlDirectory = template.withUnsafeBufferPointer { $0.baseAddress.map { String(cString: $0) } ?? "" }
+        controlDirectory = folder
     }
 
     /// Removes the control-socket folder.
