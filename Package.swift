@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "pallet", targets: ["pallet"]),
         .library(name: "PalletSpec", targets: ["PalletSpec"]),
+        .library(name: "PalletContract", targets: ["PalletContract"]),
         .library(name: "PalletCompiler", targets: ["PalletCompiler"]),
         .library(name: "PalletExecutor", targets: ["PalletExecutor"]),
     ],
@@ -31,15 +32,21 @@ let package = Package(
             dependencies: ["CLibYAML"]
         ),
         .target(name: "CSystemShims"),
+        // What the compiler and the executor share: plan.json, the inputs digest, tar, SHA-256,
+        // the bundle's files and the node protocol. The executor depends on it, never on the compiler.
+        .target(
+            name: "PalletContract",
+            dependencies: ["CLibArchive", "CSystemShims"]
+        ),
         .target(
             name: "PalletCompiler",
-            dependencies: ["PalletSpec", "CLibArchive", "CSystemShims"]
+            dependencies: ["PalletSpec", "PalletContract", "CSystemShims"]
         ),
         .target(
             name: "PalletExecutor",
             dependencies: [
                 "PalletSpec",
-                "PalletCompiler",
+                "PalletContract",
                 "CSystemShims",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -49,6 +56,7 @@ let package = Package(
             name: "pallet",
             dependencies: [
                 "PalletSpec",
+                "PalletContract",
                 "PalletCompiler",
                 "PalletExecutor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "PalletTestSupport",
-            dependencies: ["PalletSpec", "PalletCompiler"],
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler"],
             path: "Tests/PalletTestSupport"
         ),
         .executableTarget(
@@ -70,11 +78,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PalletCompilerTests",
-            dependencies: ["PalletSpec", "PalletCompiler", "PalletTestSupport"]
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletTestSupport"]
         ),
         .testTarget(
             name: "PalletExecutorTests",
-            dependencies: ["PalletSpec", "PalletCompiler", "PalletExecutor", "PalletTestSupport"]
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletExecutor", "PalletTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 internal import CSystemShims
+import PalletContract
 
 /// Writes an ``OutputTree`` to disk, replacing the old `out/` in one atomic step or not at all.
 ///

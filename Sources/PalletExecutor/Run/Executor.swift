@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 
 /// Runs the bundles of a plan on its nodes: groups in `after:` order, nodes in parallel (at most
 /// `jobs` at once), one ssh connection per node, and one node's failure never stops the others.
