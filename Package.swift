@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "pallet", targets: ["pallet"]),
         .library(name: "PalletSpec", targets: ["PalletSpec"]),
+        .library(name: "PalletContract", targets: ["PalletContract"]),
         .library(name: "PalletCompiler", targets: ["PalletCompiler"]),
         .library(name: "PalletExecutor", targets: ["PalletExecutor"]),
     ],
@@ -32,9 +33,15 @@ let package = Package(
             dependencies: ["CLibYAML"]
         ),
         .target(name: "CSystemShims"),
+        // What the compiler and the executor share: plan.json, the inputs digest, tar, SHA-256,
+        // the bundle's files and the node protocol. The executor depends on it, never on the compiler.
+        .target(
+            name: "PalletContract",
+            dependencies: ["CLibArchive", "CSystemShims"]
+        ),
         .target(
             name: "PalletCompiler",
-            dependencies: ["PalletSpec", "CLibArchive", "CSystemShims"],
+            dependencies: ["PalletSpec", "PalletContract", "CSystemShims"],
             // The runtime's shell sources; scripts/embed-runtime.py embeds them (Emit/Runtime/EmbeddedRuntime.swift).
             exclude: ["NodeRuntime", "ProvisionRuntime"]
         ),
@@ -42,7 +49,7 @@ let package = Package(
             name: "PalletExecutor",
             dependencies: [
                 "PalletSpec",
-                "PalletCompiler",
+                "PalletContract",
                 "CSystemShims",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -52,6 +59,7 @@ let package = Package(
             name: "pallet",
             dependencies: [
                 "PalletSpec",
+                "PalletContract",
                 "PalletCompiler",
                 "PalletExecutor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -59,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "PalletTestSupport",
-            dependencies: ["PalletSpec", "PalletCompiler"],
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler"],
             path: "Tests/PalletTestSupport"
         ),
         .executableTarget(
@@ -73,11 +81,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PalletCompilerTests",
-            dependencies: ["PalletSpec", "PalletCompiler", "PalletTestSupport"]
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletTestSupport"]
         ),
         .testTarget(
             name: "PalletExecutorTests",
-            dependencies: ["PalletSpec", "PalletCompiler", "PalletExecutor", "PalletTestSupport"]
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletExecutor", "PalletTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import PalletContract
 import PalletSpec
 
 /// Compiles a project's specs into the `out/` tree: load and validate, resolve, emit, pack.
@@ -28,7 +29,7 @@ public struct Compiler {
     /// network no node can be reached through) are reported to `diagnostics`.
     public func emit(_ plan: Plan, diagnostics: Diagnostics) throws -> OutputTree {
         var tree = OutputTree()
-        let digest = InputsDigest.digest(of: plan.inputs)
+        let digest = InputsDigest.digest(of: plan.inputs.map { ($0.path, $0.bytes) })
         tree.add("lib.sh", text: RuntimeLibrary.source)
         var groups: [PlanDocument.Group] = []
         // Emitting, packing and hashing a bundle depends on nothing else: done on all processors,

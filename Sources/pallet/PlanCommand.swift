@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PalletCompiler
+import PalletContract
 import PalletExecutor
 import PalletSpec
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PalletCompiler
 import PalletExecutor
 
 /// Where the commands that act on machines read out/ from, and how: the signature first when
@@ -34,7 +35,9 @@ struct PlanLoader: ParsableArguments {
             }
             var plan = try LoadedPlan(outDirectory: outDirectory, signedDigests: signed?.digests)
             if checkBundles { try plan.checkBundles() }
-            if let problem = StalePlanCheck.problem(projectRoot: project, outDirectory: outDirectory), !allowStale {
+            if let problem = StalePlanCheck.problem(projectRoot: project, outDirectory: outDirectory, compile: { diagnostics in
+                try Compiler(projectRoot: project).compile(diagnostics: diagnostics)
+            }), !allowStale {
                 printError("pallet: error: refusing a stale plan: \(problem) (or pass --allow-stale)")
                 return nil
             }

@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletContract
 import PalletExecutor
 
 /// What apply, converge and lift share: read out/, refuse a stale plan, bring the machines to

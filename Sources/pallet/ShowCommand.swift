@@ -1,5 +1,6 @@
 import ArgumentParser
 import PalletCompiler
+import PalletContract
 import PalletSpec
 
 /// `pallet show GROUP`: the fully resolved spec of a group, each value with its origin.

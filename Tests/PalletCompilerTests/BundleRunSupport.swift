@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletContract
 import PalletTestSupport
 
 /// The outcome of running one bundle on a test host.

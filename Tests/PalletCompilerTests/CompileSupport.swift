@@ -1,4 +1,5 @@
 import PalletCompiler
+import PalletContract
 import PalletSpec
 import PalletTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+@testable import PalletContract
 import PalletTestSupport
 import Testing
 
@@ -90,7 +91,15 @@ struct SHA256Tests {
         let hex = SHA256.hexDigest("abc".utf8)
         #expect(hex.utf8.count == 64)
         #expect(hex.allSatisfy { "0123456789abcdef".contains($0) })
-        #expect(hex == digest.map { String(format: "%02x", $0) }.joined())
+        #expect(hex == Hex.encode(digest))
+    }
+
+    @Test("Hex writes each byte as two lowercase digits, most significant first")
+    func hexEncoding() {
+        #expect(Hex.encode([UInt8]()) == "")
+        #expect(Hex.encode([0x00, 0x0a, 0x7f, 0xa0, 0xff]) == "000a7fa0ff")
+        #expect(Hex.encode(UInt8(0x0b)) == "0b")
+        #expect(Hex.encode(Array(0 ... 255)).count == 512)
     }
 
     @Test("Random buffers of many lengths match sha256sum", .enabled(if: haveSha256sum, "needs /usr/bin/sha256sum"))
@@ -159,9 +168,9 @@ struct SHA256Tests {
         var fork = hasher
         hasher.update("c".utf8)
         fork.update("d".utf8)
-        #expect(SHA256.hex(hasher.finalize()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Hex.encode(hasher.finalize()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(fork.finalize() == SHA256.digest("abd".utf8))
-        #expect(SHA256.hex(hasher.finalize()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Hex.encode(hasher.finalize()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
     @Test("The SHA extensions and the portable rounds give the same digests",

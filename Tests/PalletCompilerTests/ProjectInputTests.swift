@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletContract
 import PalletSpec
 import PalletTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import PalletContract
 import PalletExecutor
 import PalletTestSupport
 import Testing

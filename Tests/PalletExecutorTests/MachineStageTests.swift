@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletContract
 @testable import PalletExecutor
 import PalletTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletContract
 import PalletExecutor
 import PalletTestSupport
 import Testing

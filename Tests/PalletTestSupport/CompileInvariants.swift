@@ -1,5 +1,6 @@
 import Foundation
 import PalletCompiler
+import PalletContract
 import PalletSpec
 
 /// What must hold for any input at all, however broken: compiling either reports located errors

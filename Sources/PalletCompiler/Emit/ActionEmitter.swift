@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// Emits the bash lines of one step: a call to the action's runtime function (`pallet_user`

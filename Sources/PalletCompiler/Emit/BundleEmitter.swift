@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// Writes a bundle's `run.sh`: one block per step, each headed by its spec origin, checking

@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// A bundle's generated files before packing.

@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// Writes `out/PLAN.md`: what will run where, for reviewers.

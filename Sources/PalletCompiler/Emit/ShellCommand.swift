@@ -1,3 +1,5 @@
+import PalletContract
+
 /// One command line of a generated script, built from words that are quoted as they are added.
 struct ShellCommand {
     /// The words, already quoted where needed.

@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// The lines one step adds to `run.sh`, with the payload files and secrets it needs.

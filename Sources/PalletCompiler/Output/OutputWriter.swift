@@ -1,6 +1,7 @@
 import Foundation
 import PalletSpec
 internal import CSystemShims
+import PalletContract
 
 /// Writes an ``OutputTree`` to disk, replacing the old `out/` in one atomic step or not at all.
 ///

@@ -1,4 +1,5 @@
 import Glibc
+import PalletContract
 
 /// Decides whether a file already on disk holds exactly what the new tree wants at that path.
 enum UnchangedFile {

@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// Everything the plan says about one group.

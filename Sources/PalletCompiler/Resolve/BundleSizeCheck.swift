@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// Checks that a bundle stays within ``Limits/bundleBytes``: the text values its `run.sh` will

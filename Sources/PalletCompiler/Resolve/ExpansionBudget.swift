@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// The bytes a group's values have expanded to, each use of a variable counted, against

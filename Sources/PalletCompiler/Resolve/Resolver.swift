@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// Resolves validated specs into a ``Plan``: extends chains, variables, phases, handlers,

@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 
 /// The nodes of a plan that can be reached: every listed host of a `hosts` service.
 ///

@@ -1,4 +1,3 @@
-import PalletCompiler
 
 /// One node to run bundles on, with how to reach it.
 public struct Target: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import PalletContract
 import Subprocess
 import Synchronization
 import SystemPackage

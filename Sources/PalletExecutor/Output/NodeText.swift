@@ -1,3 +1,5 @@
+import PalletContract
+
 /// The one place where bytes a node sent become text pallet shows: on the terminal, in the
 /// recap, in the logs and in the JSON report. Every line read from ssh goes through
 /// ``escape(_:)`` before anything else looks at it, so no control character or escape sequence
@@ -90,7 +92,6 @@ public enum NodeText {
     }
 
     static func hex(_ byte: UInt8) -> String {
-        let digits = String(byte, radix: 16)
-        return "\\x" + (digits.count == 1 ? "0" + digits : digits)
+        "\\x" + Hex.encode(byte)
     }
 }

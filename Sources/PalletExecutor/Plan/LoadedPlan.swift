@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 
 /// A compiled plan read from `out/`: `plan.json` and the folder its bundles live in.
 public struct LoadedPlan: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 
 /// The signature of a reviewed `out/`: `pallet plan --sign KEY` writes it, and
 /// `pallet apply --require-signature ALLOWED_SIGNERS` refuses an `out/` it does not cover.

@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 import PalletSpec
 
 /// Checks that a bundle's tar holds exactly the reviewed files of `out/`: its `run.sh` and
@@ -30,7 +30,7 @@ enum ReviewedBundle {
         }
         try checkSecretsUsed(bundle, runScript: runScript, archive: archive)
         let payloads = reviewed.filter { $0.path != "run.sh" }.map { BundleFile(path: $0.path, bytes: $0.bytes) }
-        let expected = BundlePacker().entries(runScript: runScript, library: [UInt8](library), payloads: payloads)
+        let expected = BundleContents.entries(runScript: runScript, library: [UInt8](library), payloads: payloads)
         let problems = differences(entries, expected: expected)
         guard problems.isEmpty else {
             throw LoadedPlan.ReadError(description: "\(outDirectory)/\(archive) does not hold exactly the reviewed files "

@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 import PalletSpec
 
 /// Detects an `out/` that is not exactly what the specs beside it compile to: the full
@@ -7,14 +7,18 @@ import PalletSpec
 public enum StalePlanCheck {
     /// A message when the specs beside `out/` compile to anything else than `outDirectory` holds,
     /// or do not compile; nil when they match, or when there are no specs (an air-gapped copy of `out/`).
-    public static func problem(projectRoot: String, outDirectory: String) -> String? {
+    ///
+    /// `compile` compiles the project's specs, reporting into the diagnostics it is given; the
+    /// caller passes the compiler, which the executor does not depend on.
+    public static func problem(projectRoot: String, outDirectory: String,
+                               compile: (Diagnostics) throws -> OutputTree?) -> String? {
         let specs = projectRoot + "/specs"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: specs, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
         let diagnostics = Diagnostics()
         let tree: OutputTree?
         do {
-            tree = try Compiler(projectRoot: projectRoot).compile(diagnostics: diagnostics)
+            tree = try compile(diagnostics)
         } catch {
             return "specs/ do not compile (\(error)): run 'pallet plan'"
         }

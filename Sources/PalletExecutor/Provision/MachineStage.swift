@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 
 /// The machine part of a run, before any phase: the VirtualBox groups are brought to their counts
 /// and the orphans destroyed (`pallet apply`), previewed (`pallet apply --check`), or only looked

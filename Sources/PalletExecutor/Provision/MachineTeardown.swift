@@ -1,5 +1,4 @@
 import Foundation
-import PalletCompiler
 
 /// `pallet destroy`: tears down the VMs of this project, through the group scripts'
 /// `destroy INDEX` / `destroy-all` and, without a filter, the orphans script's `destroy-all`.

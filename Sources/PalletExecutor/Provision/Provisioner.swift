@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 
 /// A virtualbox group's provisioning script (`out/provision/<service>/<group>.sh`) and what its
 /// subcommands mean to the executor: `converge COUNT`, the read-only `plan COUNT` and `nodes`,

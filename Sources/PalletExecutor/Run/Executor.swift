@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 import PalletSpec
 
 /// Runs the bundles of a plan on its nodes: groups in `after:` order, nodes in parallel (at most

@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 import Subprocess
 import SystemPackage
 

@@ -1,4 +1,4 @@
-import PalletCompiler
+import PalletContract
 
 /// The tar stream sent on ssh's standard input: the bundle's files (under `b/`), the node's facts and the secrets.
 enum Payload {

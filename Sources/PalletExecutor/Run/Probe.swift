@@ -1,4 +1,5 @@
 import Foundation
+import PalletContract
 import Subprocess
 import SystemPackage
 

@@ -1,5 +1,5 @@
 import Foundation
-import PalletCompiler
+import PalletContract
 
 /// Resolves secrets on the control host, at apply time: from environment variables or files.
 ///

@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// Writes `out/provision/<service>/<group>.sh`: a self-contained VBoxManage script that

@@ -16,4 +16,17 @@ public struct PlannedNode: Sendable, Codable {
     public var loginKey: String?
     /// The host's pinned ssh host key (`TYPE BASE64`), when the inventory gives one.
     public var hostKey: String? = nil
+
+    /// Creates a node from its name, index, address, ssh port, OS family, bootstrap login and pinned host key.
+    public init(name: String, index: Int, address: String?, port: Int, osFamily: String?, loginUser: String?, loginKey: String?,
+                hostKey: String? = nil) {
+        self.name = name
+        self.index = index
+        self.address = address
+        self.port = port
+        self.osFamily = osFamily
+        self.loginUser = loginUser
+        self.loginKey = loginKey
+        self.hostKey = hostKey
+    }
 }

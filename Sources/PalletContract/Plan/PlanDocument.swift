@@ -1,5 +1,3 @@
-import PalletSpec
-
 /// The machine-readable plan written as `out/plan.json`, which the executor reads.
 public struct PlanDocument: Codable, Sendable {
     /// The file format's version.
@@ -17,6 +15,18 @@ public struct PlanDocument: Codable, Sendable {
     /// The groups in definition order.
     public var groups: [Group]
 
+    /// Creates a plan document from its parts.
+    public init(format: Int, generator: String, inputs: Inputs, project: String?, orphans: String?, adminUser: AdminUserEntry?,
+                groups: [Group]) {
+        self.format = format
+        self.generator = generator
+        self.inputs = inputs
+        self.project = project
+        self.orphans = orphans
+        self.adminUser = adminUser
+        self.groups = groups
+    }
+
     enum CodingKeys: String, CodingKey {
         case format, generator, inputs, groups, project, orphans
         case adminUser = "admin-user"
@@ -30,6 +40,13 @@ public struct PlanDocument: Codable, Sendable {
         public var method: String
         /// The project-relative paths of the files.
         public var files: [String]
+
+        /// Creates the inputs entry from the digest, its method and the files it covers.
+        public init(digest: String, method: String, files: [String]) {
+            self.digest = digest
+            self.method = method
+            self.files = files
+        }
     }
 
     /// The admin user's name and key paths (never key contents).
@@ -40,6 +57,13 @@ public struct PlanDocument: Codable, Sendable {
         public var privateKey: String?
         /// The public key's path on the control host.
         public var publicKey: String?
+
+        /// Creates the admin user entry from the login name and the key paths.
+        public init(username: String, privateKey: String?, publicKey: String?) {
+            self.username = username
+            self.privateKey = privateKey
+            self.publicKey = publicKey
+        }
 
         enum CodingKeys: String, CodingKey {
             case username
@@ -68,6 +92,20 @@ public struct PlanDocument: Codable, Sendable {
         public var bundles: [Bundle]
         /// The provisioning script of a virtualbox group, relative to `out/`.
         public var provision: String?
+
+        /// Creates a group entry from its parts.
+        public init(name: String, service: String, provider: String, count: Int, after: [String], chain: [String],
+                    nodes: [PlannedNode], bundles: [Bundle], provision: String?) {
+            self.name = name
+            self.service = service
+            self.provider = provider
+            self.count = count
+            self.after = after
+            self.chain = chain
+            self.nodes = nodes
+            self.bundles = bundles
+            self.provision = provision
+        }
     }
 
     /// One bundle.
@@ -84,6 +122,16 @@ public struct PlanDocument: Codable, Sendable {
         public var handlers: [String]
         /// The secrets the executor must deliver.
         public var secrets: [Secret]
+
+        /// Creates a bundle entry from its parts.
+        public init(phase: String, archive: String, sha256: String, steps: Int, handlers: [String], secrets: [Secret]) {
+            self.phase = phase
+            self.archive = archive
+            self.sha256 = sha256
+            self.steps = steps
+            self.handlers = handlers
+            self.secrets = secrets
+        }
     }
 
     /// A secret the executor resolves at apply time.
@@ -94,5 +142,12 @@ public struct PlanDocument: Codable, Sendable {
         public var env: String?
         /// The file it comes from, if so.
         public var file: String?
+
+        /// Creates a secret entry from its identifier and its source: an environment variable or a file.
+        public init(id: String, env: String?, file: String?) {
+            self.id = id
+            self.env = env
+            self.file = file
+        }
     }
 }

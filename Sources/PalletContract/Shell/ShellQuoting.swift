@@ -5,17 +5,6 @@ public enum ShellQuoting {
         "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 
-    /// Quotes shell text: literal pieces in single quotes, run-time values as `"${VAR}"`.
-    public static func quote(_ text: ShellText) -> String {
-        if text.pieces.isEmpty { return "''" }
-        return text.pieces.map { piece in
-            switch piece {
-            case .literal(let literal): return quote(literal)
-            case .runtime(let value): return "\"${\(value.variable)}\""
-            }
-        }.joined()
-    }
-
     /// A comment-safe rendering of `text` on one line: control characters escaped.
     public static func commentText(_ text: String) -> String {
         var out = ""
@@ -40,7 +29,7 @@ public enum ShellQuoting {
 extension String {
     /// The string with every `target` replaced by `replacement`, scanning UTF-8 bytes (no
     /// Foundation, and much faster than a generic substring search on long texts).
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
+    package func replacingOccurrences(of target: String, with replacement: String) -> String {
         let needle = Array(target.utf8)
         guard let first = needle.first else { return self }
         var bytes = Array(utf8)

@@ -149,20 +149,7 @@ public struct SHA256: Sendable {
     /// Returns the SHA-256 digest of a byte sequence as 64 lowercase hexadecimal characters.
     @inlinable
     public static func hexDigest(_ bytes: some Sequence<UInt8>) -> String {
-        hex(digest(bytes))
-    }
-
-    /// Formats bytes as lowercase hexadecimal, two characters per byte.
-    @usableFromInline
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        Hex.encode(digest(bytes))
     }
 
     // MARK: - Compression

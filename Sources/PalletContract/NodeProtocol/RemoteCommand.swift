@@ -59,5 +59,5 @@ public enum RemoteCommand {
     }
 
     /// The command that checks whether a node completed bootstrap.
-    public static let bootstrapCheck = "sudo -n -- test -e /var/lib/pallet/bootstrapped"
+    public static let bootstrapCheck = "sudo -n -- test -e \(NodeState.bootstrapMarker)"
 }
