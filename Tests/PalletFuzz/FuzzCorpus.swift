@@ -21,7 +21,6 @@ struct FuzzCorpus {
         self.work = work
         let files = FileManager.default
         try? files.removeItem(atPath: work + "/projects")
-        try files.createDirectory(atPath: work + "/home", withIntermediateDirectories: true)
         let projects = ["specs": repository + "/specs", "examples-hosts": repository + "/examples/hosts/specs"]
         for (name, source) in projects.sorted(by: { $0.key < $1.key }) where files.fileExists(atPath: source) {
             let root = work + "/projects/" + name

@@ -23,7 +23,7 @@ struct PalletFuzz {
             print("usage: pallet-fuzz [--seconds N] [--seed N] [--work DIR] [--hang-seconds N] [--repository DIR]")
             exit(2)
         }
-        setenv("PALLET_HOME", options.work + "/home", 1)  // no user configuration leaks in
+        TestHome.activate()  // no user configuration leaks in
         let corpus: FuzzCorpus
         do {
             corpus = try FuzzCorpus(repository: options.repository, work: options.work)

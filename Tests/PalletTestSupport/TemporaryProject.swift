@@ -10,7 +10,7 @@ public struct TemporaryProject: Sendable {
     /// process its own home, ``TestHome``, if it has none yet).
     public init() throws {
         TestHome.activate()
-        guard let folder = PrivateFolder.create(in: "/tmp", prefix: "pallet-test") else { throw TestSupportError("mkdtemp failed") }
+        guard let folder = PrivateFolder.create(in: "/tmp", prefix: "pallet-test.") else { throw TestSupportError("mkdtemp failed") }
         root = folder
     }
 

@@ -27,7 +27,7 @@ public enum TestHome {
 
     private static let folder: String = {
         _ = originalHome
-        let made = PrivateFolder.create(in: "/tmp", prefix: "pallet-test-home")
+        let made = PrivateFolder.create(in: "/tmp", prefix: "pallet-test-home.")
         // Without a home of its own no test may run: it would read the developer's.
         guard let root = made, mkdir(root + "/.pallet", 0o700) == 0 else {
             preconditionFailure("cannot create the test home under /tmp: errno \(errno)")

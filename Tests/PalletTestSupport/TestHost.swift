@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PalletSpec
 
 // Swift front end for `Tests/Support/testhost`: real, isolated hosts on this machine
 // (overlayfs copy of `/`, own mount/PID/UTS namespaces, chroot, a real sshd on its own
@@ -420,15 +421,8 @@ public enum TestHostSupport {
         let base = "/tmp/pallet-testhosts/runs"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         let safe = String(prefix.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" })
-        var template = Array("\(base)/\(safe)-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let start = buffer.baseAddress else { return false }
-            return mkdtemp(start) != nil
-        }
-        guard made else { throw TestHostError("mkdtemp in \(base) failed: errno \(errno)") }
-        return template.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { String(cString: $0) } ?? ""
-        }
+        guard let folder = PrivateFolder.create(in: base, prefix: safe + "-") else { throw TestHostError("mkdtemp in \(base) failed: errno \(errno)") }
+        return folder
     }
 
     /// Runs the testhost script with `arguments`.

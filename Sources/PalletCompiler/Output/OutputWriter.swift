@@ -38,7 +38,7 @@ public struct OutputWriter {
     }
 
     func makeStagingDirectory(parent: String, name: String) throws -> String {
-        guard let path = PrivateFolder.create(in: parent, prefix: ".\(name).pallet-new") else {
+        guard let path = PrivateFolder.create(in: parent, prefix: ".\(name).pallet-new.") else {
             throw WriteError(description: "cannot create a staging folder in \(parent): \(String(cString: strerror(errno)))")
         }
         chmod(path, 0o755)

@@ -6,7 +6,7 @@ import PalletSpec
 enum SSHKeygen {
     /// A fresh 0700 folder for ssh-keygen's files.
     static func privateFolder() throws -> String {
-        guard let folder = PrivateFolder.create(in: NSTemporaryDirectory(), prefix: "pallet-sign") else {
+        guard let folder = PrivateFolder.create(in: NSTemporaryDirectory(), prefix: "pallet-sign.") else {
             throw PlanSignature.SignatureError(description: "cannot create a private temporary folder")
         }
         return folder

@@ -31,7 +31,7 @@ public struct Session: Sendable {
             _ = manager.createFile(atPath: knownHostsFile, contents: Data(), attributes: [.posixPermissions: 0o600])
         }
         // Under /tmp, not $TMPDIR: a socket's path must stay short.
-        guard let folder = PrivateFolder.create(in: "/tmp", prefix: "pallet-ssh") else {
+        guard let folder = PrivateFolder.create(in: "/tmp", prefix: "pallet-ssh.") else {
             throw LoadedPlan.ReadError(description: "cannot create a private folder for ssh control sockets")
         }
         controlDirectory = folder

@@ -4,11 +4,11 @@ import Glibc
 /// the folder is new (never an existing path or link an attacker planted) and only its owner may
 /// enter it (mode 0700).
 package enum PrivateFolder {
-    /// Creates `parent/prefix.XXXXXX`, the X's replaced by random characters.
+    /// Creates `parent/prefixXXXXXX`, the X's replaced by random characters.
     ///
     /// - Returns: The new folder's path, or nil when `mkdtemp` failed (`errno` says why).
     package static func create(in parent: String, prefix: String) -> String? {
-        var template = Array("\(parent)/\(prefix).XXXXXX".utf8CString)
+        var template = Array("\(parent)/\(prefix)XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
             guard let base = buffer.baseAddress else { return false }
             return mkdtemp(base) != nil
