@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -37,7 +38,7 @@ let package = Package(
         // the bundle's files and the node protocol. The executor depends on it, never on the compiler.
         .target(
             name: "PalletContract",
-            dependencies: ["CLibArchive", "CSystemShims"]
+            dependencies: ["CLibArchive", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "PalletCompiler",

@@ -1,4 +1,5 @@
 import Foundation
+import PalletContract
 
 /// Prints progress on standard error while nodes run, readable with a hundred nodes: by default
 /// only steps that change or fail are printed, and on a terminal one progress line is redrawn in
