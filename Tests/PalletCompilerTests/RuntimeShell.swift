@@ -1,4 +1,5 @@
 import Foundation
+import PalletContract
 import PalletCompiler
 import PalletTestSupport
 

@@ -1,4 +1,5 @@
 import Foundation
+import PalletContract
 @testable import PalletCompiler
 import PalletSpec
 import PalletTestSupport
