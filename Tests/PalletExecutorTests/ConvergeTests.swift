@@ -7,38 +7,10 @@ import Testing
 /// name (converge is apply's alias) because docs/security.md cites it.
 @Suite("pallet converge with VirtualBox", .serialized, .enabled(if: TestHostSupport.requireRoot("pallet converge with VirtualBox")))
 struct ConvergeTests {
-    static let simulator = RepositoryPaths.root + "/Tests/Support/vbox-sim"
-
-    /// Writes the start and stop hooks that turn VMs into test hosts.
+    /// The start and stop hooks that turn VMs into test hosts (user `admin`, sharing the
+    /// machine's addresses), and the environment that runs pallet against the simulator.
     func hooks(in directory: String, publicKey: String) throws -> [String: String] {
-        try FileManager.default.createDirectory(atPath: directory + "/hosts", withIntermediateDirectories: true)
-        let start = directory + "/start-hook"
-        let stop = directory + "/stop-hook"
-        try """
-            #!/usr/bin/env bash
-            set -euo pipefail
-            "\(TestHostSupport.scriptPath)" up "\(directory)/hosts/$1" auto "$1" --admin admin --pubkey "\(publicKey)" \
-                --owner-pid "$PALLET_TEST_PID" >/dev/null
-            cat "\(directory)/hosts/$1/address"
-
-            """.write(toFile: start, atomically: true, encoding: .utf8)
-        try """
-            #!/usr/bin/env bash
-            set -euo pipefail
-            "\(TestHostSupport.scriptPath)" clean "\(directory)/hosts/$1" >/dev/null 2>&1 || true
-
-            """.write(toFile: stop, atomically: true, encoding: .utf8)
-        chmod(start, 0o755)
-        chmod(stop, 0o755)
-        return [
-            "PATH": Self.simulator + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
-            "VBOXSIM_HOME": directory + "/vbox",
-            "VBOXSIM_START_HOOK": start,
-            "VBOXSIM_STOP_HOOK": stop,
-            "PALLET_TEST_PID": String(getpid()),
-            "PALLET_IP_TIMEOUT": "20",
-            "HOME": directory,
-        ]
+        try SimulatedVirtualBox(directory: directory, home: directory, login: "admin", publicKey: publicKey, ownAddress: false).environment
     }
 
     func specs(base: String, key: String, web: Int, db: Int?, motd: String = "{{ node.name }} of {{ group }}") -> String {
