@@ -36,7 +36,7 @@ struct DestroyCommand: AsyncParsableCommand {
     func run() async throws {
         guard let plan = source.load(checkBundles: false), let session = source.session() else { throw ExitCode(1) }
         defer { session.finish() }
-        let teardown = MachineTeardown(plan: plan, runDirectory: session.runDirectory, home: UserHome.path)
+        let teardown = MachineTeardown(plan: plan, runDirectory: session.runDirectory)
         let selection: MachineTeardown.Selection
         do {
             selection = try teardown.select(groups: group, nodes: node)

@@ -16,12 +16,12 @@ struct RunCommandSupport {
         defer { session.finish() }
         var inventory: Inventory
         do {
-            inventory = try Inventory(plan: plan.document, home: UserHome.path)
+            inventory = try Inventory(plan: plan.document)
         } catch {
             printError("pallet: error: refusing to run: \(error)")
             return 1
         }
-        let stage = MachineStage(plan: plan, runDirectory: session.runDirectory, knownHostsFile: session.knownHostsFile, home: UserHome.path)
+        let stage = MachineStage(plan: plan, runDirectory: session.runDirectory, knownHostsFile: session.knownHostsFile)
         let machines = await stage.run(mode, groups: options.groups, nodes: options.nodes) { printError("pallet: \($0)") }
         for line in MachinePrinter.lines(machines, mode: mode) { printError(line) }
         for group in plan.document.groups { if let targets = machines.targets[group.name] { inventory.add(targets, group: group.name) } }
@@ -29,7 +29,7 @@ struct RunCommandSupport {
         let executor = Executor(
             plan: plan, inventory: inventory,
             settings: SSHSettings(controlDirectory: session.controlDirectory, knownHostsFile: session.knownHostsFile),
-            runDirectory: session.runDirectory, runID: session.runID, secrets: SecretResolver(home: UserHome.path),
+            runDirectory: session.runDirectory, runID: session.runID, secrets: SecretResolver(),
             progress: { target, phase, line in live.show(target: target, phase: phase, line: line) }
         )
         var report = await executor.run(options)

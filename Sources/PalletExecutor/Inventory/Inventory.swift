@@ -1,4 +1,5 @@
 import Foundation
+import PalletSpec
 import PalletContract
 
 /// The nodes of a plan that can be reached: every listed host of a `hosts` service.
@@ -11,7 +12,7 @@ public struct Inventory: Sendable {
     public var unaddressed: [String: String]
 
     /// Builds the inventory of `plan`, using `home` to expand `~` in key paths.
-    public init(plan: PlanDocument, home: String = NSHomeDirectory()) throws {
+    public init(plan: PlanDocument, home: String = UserHome.path) throws {
         guard let admin = plan.adminUser else {
             throw LoadedPlan.ReadError(description: "the specs define no admin-user: pallet needs one to log in to nodes")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PalletSpec
 import PalletContract
 
 /// The machine part of a run, before any phase: the VirtualBox groups are brought to their counts
@@ -38,7 +39,7 @@ public struct MachineStage: Sendable {
     /// Creates the stage for `plan`, logging under `runDirectory/provision/`. The host keys of
     /// VMs created in this run are forgotten from `knownHostsFile` (a new VM may take the address
     /// of one destroyed earlier).
-    public init(plan: LoadedPlan, runDirectory: String, knownHostsFile: String?, home: String = NSHomeDirectory()) {
+    public init(plan: LoadedPlan, runDirectory: String, knownHostsFile: String?, home: String = UserHome.path) {
         self.plan = plan
         self.runDirectory = runDirectory
         self.knownHostsFile = knownHostsFile

@@ -1,4 +1,5 @@
 import Foundation
+import PalletSpec
 
 /// `pallet destroy`: tears down the VMs of this project, through the group scripts'
 /// `destroy INDEX` / `destroy-all` and, without a filter, the orphans script's `destroy-all`.
@@ -27,7 +28,7 @@ public struct MachineTeardown: Sendable {
     let home: String
 
     /// Creates a teardown of `plan`'s VMs, logging under `runDirectory/provision/`.
-    public init(plan: LoadedPlan, runDirectory: String, home: String = NSHomeDirectory()) {
+    public init(plan: LoadedPlan, runDirectory: String, home: String = UserHome.path) {
         self.plan = plan
         self.runDirectory = runDirectory
         self.home = home

@@ -1,4 +1,5 @@
 import Foundation
+import PalletSpec
 import PalletContract
 
 /// A virtualbox group's provisioning script (`out/provision/<service>/<group>.sh`) and what its
@@ -23,7 +24,7 @@ public struct Provisioner: Sendable {
 
     /// Creates the provisioner of `group`, logging to `runDirectory/provision/<service>/<group>.log`;
     /// nil when the group has no provisioning script.
-    public init?(group: PlanDocument.Group, plan: LoadedPlan, runDirectory: String, home: String = NSHomeDirectory()) {
+    public init?(group: PlanDocument.Group, plan: LoadedPlan, runDirectory: String, home: String = UserHome.path) {
         guard let path = group.provision else { return nil }
         self.group = group
         script = ProvisionScript(path: path, plan: plan, logPath: "\(runDirectory)/provision/\(group.service)/\(group.name).log")

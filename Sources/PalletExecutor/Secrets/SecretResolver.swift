@@ -1,4 +1,5 @@
 import Foundation
+import PalletSpec
 import PalletContract
 
 /// Resolves secrets on the control host, at apply time: from environment variables or files.
@@ -12,7 +13,7 @@ public struct SecretResolver: Sendable {
     let home: String
 
     /// Creates a resolver.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, home: String = NSHomeDirectory()) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, home: String = UserHome.path) {
         self.environment = environment
         self.home = home
     }

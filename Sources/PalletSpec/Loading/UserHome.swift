@@ -3,8 +3,9 @@ import Foundation
 /// The folder a spec's `~/` means on the control host: `$HOME` when it is an absolute path, as
 /// ssh and shells take it, else the user database's entry (Foundation's `NSHomeDirectory()`
 /// ignores `$HOME` for root, and pallet often runs as root).
-enum UserHome {
-    static var path: String {
+public enum UserHome {
+    /// The folder: `$HOME` when absolute, else the user database's home folder.
+    public static var path: String {
         if let home = ProcessInfo.processInfo.environment["HOME"], home.hasPrefix("/") { return home }
         return NSHomeDirectory()
     }
