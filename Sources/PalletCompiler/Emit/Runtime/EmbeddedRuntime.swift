@@ -2201,6 +2201,8 @@ scan() {
 
 # indexes_desc: this group's indexes, highest first (after scan).
 indexes_desc() { if ((${#OURS[@]})); then printf '%s\n' "${!OURS[@]}" | sort -rn; fi; }
+# indexes_asc: the same, lowest first.
+indexes_asc() { if ((${#OURS[@]})); then printf '%s\n' "${!OURS[@]}" | sort -n; fi; }
 
 # ensure_base: make the image's disk multiattach before its first attach, once, under a lock.
 ensure_base() {
@@ -2390,7 +2392,7 @@ nodes() {
     if [[ $state != running ]]; then printf 'stopped %s %s %s\n' "$(node_name "$index")" "$index" "$state"; continue; fi
     where=$(address "$index")
     printf 'node %s %s %s 0\n' "$(node_name "$index")" "$index" "$where"
-  done < <(indexes_desc | sort -n)
+  done < <(indexes_asc)
 }
 
 destroy() {
@@ -2409,7 +2411,7 @@ list() {
   scan 0
   while read -r index; do
     printf '%s %s %s\n' "$(vm_name "$index")" "$index" "$([[ -n ${READY[$index]:-} ]] && echo ready || echo half-built)"
-  done < <(indexes_desc | sort -n)
+  done < <(indexes_asc)
 }
 
 status() {
@@ -2418,7 +2420,7 @@ status() {
   while read -r index; do
     state=$(vm_prop "${OURS[$index]}" VMState)
     printf '%s %s %s\n' "$(vm_name "$index")" "$state" "$([[ -n ${READY[$index]:-} ]] && echo ready || echo half-built)"
-  done < <(indexes_desc | sort -n)
+  done < <(indexes_asc)
 }
 
 usage() {
