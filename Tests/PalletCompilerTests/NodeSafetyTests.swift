@@ -537,8 +537,10 @@ struct NodeSafetyTests {
             #expect(try host.exec(["bash", "-c", "cat > /root/killed/b.tar"], stdin: bundle).status == 0)
             // sync hangs, so each run stops right after the secret went into the temp file; it is
             // then killed with SIGKILL, and the next run (with sync back) must remove the leftover.
-            for (folder, wrote) in [("/srv/pallet-killed", "root"), ("/home/alice/killed", "alice")] {
-                let killed = try host.shell(#"""
+            /// Runs the bundle and kills its whole session once a temp file appeared in `folder`;
+            /// prints what the folder then holds.
+            func killMidWrite(_ folder: String) throws -> ProcessResult {
+                try host.shell(#"""
                     set -u
                     printf '#!/bin/sh\nexec sleep 60\n' > /usr/bin/sync && chmod 0755 /usr/bin/sync
                     rm -rf /root/killed/run && mkdir -m 0700 /root/killed/run && tar -xf /root/killed/b.tar -C /root/killed/run
@@ -550,6 +552,9 @@ struct NodeSafetyTests {
                     pkill -KILL -s "$run"; wait "$run" 2>/dev/null
                     ls -A "$1"
                     """#.replacingOccurrences(of: "$1", with: folder))
+            }
+            for (folder, wrote) in [("/srv/pallet-killed", "root"), ("/home/alice/killed", "alice")] {
+                let killed = try killMidWrite(folder)
                 #expect(killed.stdout.contains(".pallet."), "\(wrote): no temp file was left to test with: \(killed.combined)")
                 let again = try host.shell("""
                     set -u
@@ -564,6 +569,20 @@ struct NodeSafetyTests {
                 // The next round stops at alice's file (root's is in place by now).
                 #expect(try host.shell("rm -f /home/alice/killed/token").status == 0)
             }
+            // Alice swaps her leftover for a link to a root file before the next run: the removal,
+            // done as alice, never reaches the file the link points to.
+            let killed = try killMidWrite("/home/alice/killed")
+            #expect(killed.stdout.contains(".pallet."), "no temp file was left to test with: \(killed.combined)")
+            let planted = try host.shell(#"""
+                set -e
+                printf 'keep\n' > /etc/pallet-killed-victim
+                leftover=$(compgen -G "/home/alice/killed/.pallet.*")
+                setpriv --reuid=alice --regid=alice --clear-groups bash -c 'rm -rf -- "$1" && ln -s /etc/pallet-killed-victim "$1"' _ "$leftover"
+                cp /usr/bin/sync.real /usr/bin/sync
+                bash /root/killed/run/run.sh > /root/killed/out 2>&1; echo "status=$?"
+                cat /etc/pallet-killed-victim
+                """#)
+            #expect(planted.stdout == "status=0\nkeep\n", "\(planted.combined)")
         }
     }
 
