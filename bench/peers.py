@@ -343,7 +343,7 @@ def machine(binary: Path) -> dict[str, str]:
             " ".join(Path("/proc/loadavg").read_text().split()[:3]),
         "cpu": next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                      if l.startswith("model name")), platform.processor() or "?"),
-        "pallet": f"{version([binary, '--version'])} ({binary.relative_to(ROOT)})",
+        "pallet": f"{version([binary, '--version'])} ({binary.relative_to(ROOT) if binary.is_relative_to(ROOT) else binary})",
         "ansible-core": version([venv_bin("ansible-playbook"), "--version"]),
         "pyinfra": version([venv_bin("pyinfra"), "--version"]),
         "python (controller)": version([venv_bin("python"), "--version"]),
