@@ -12,9 +12,9 @@ public enum RecapPrinter {
         if report.mode == "check" {
             for result in report.results where !result.diffs.isEmpty {
                 lines.append("--- \(result.node) \(result.phase): would change")
-                for step in result.steps where step.status == "would-change" || step.status == "unknown" {
+                for step in result.steps where step.status == .wouldChange || step.status == .unknown {
                     // unknown: only a command of the spec could tell, and check mode runs none.
-                    let note = step.status == "unknown" ? " (unknown: not evaluated in check mode)" : ""
+                    let note = step.status == .unknown ? " (unknown: not evaluated in check mode)" : ""
                     lines.append("  step \(step.index)/\(step.total) \(step.text)\(note)")
                 }
                 lines += result.diffs.map { "  " + $0 }
