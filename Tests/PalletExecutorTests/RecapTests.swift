@@ -17,7 +17,7 @@ struct RecapTests {
     /// web-1 changed in bootstrap and is fine in configure; web-2 broke off mid-run; db-1 failed a
     /// step; cache-1 was unreachable at first contact; web-10 was all ok.
     var mixed: RunReport {
-        RunReport(runID: "r1", mode: "apply", results: [
+        RunReport(runID: "r1", mode: .apply, results: [
             result("web-1", "bootstrap", .changed, ok: 1, changed: 3),
             result("cache-1", "connect", .unreachable, message: "cannot reach pallet-admin@192.0.2.9:22: Connection refused"),
             result("web-10", "configure", .ok, ok: 6, skipped: 1),
@@ -46,15 +46,15 @@ struct RecapTests {
     func verdict() {
         #expect(mixed.failed)
         #expect(mixed.changed)
-        let quiet = RunReport(runID: "r2", mode: "apply", results: [result("web-1", "configure", .ok, ok: 3)], errors: [])
+        let quiet = RunReport(runID: "r2", mode: .apply, results: [result("web-1", "configure", .ok, ok: 3)], errors: [])
         #expect(!quiet.failed)
         #expect(!quiet.changed)
-        let unreachable = RunReport(runID: "r3", mode: "lift", results: [result("web-1", "configure", .unreachable)], errors: [])
+        let unreachable = RunReport(runID: "r3", mode: .lift, results: [result("web-1", "configure", .unreachable)], errors: [])
         #expect(unreachable.failed)
         #expect(!unreachable.changed)
-        let skippedOnly = RunReport(runID: "r4", mode: "apply", results: [result("web-1", "bootstrap", .skipped)], errors: [])
+        let skippedOnly = RunReport(runID: "r4", mode: .apply, results: [result("web-1", "bootstrap", .skipped)], errors: [])
         #expect(!skippedOnly.failed)
-        let refused = RunReport(runID: "r5", mode: "apply", results: [], errors: ["no node to run on"])
+        let refused = RunReport(runID: "r5", mode: .apply, results: [], errors: ["no node to run on"])
         #expect(refused.failed)
         #expect(!refused.changed)
         #expect(RecapPrinter.lines(refused) == ["pallet: error: no node to run on"])
@@ -96,7 +96,7 @@ struct RecapTests {
             PhaseResult.StepRecord(index: 4, total: 4, status: .skipped, text: "package x", handler: nil),
             PhaseResult.StepRecord(index: 1, total: 1, status: .unrecognized("frobbed"), text: "service s", handler: "h"),
         ]
-        let report = RunReport(runID: "c1", mode: "check", results: [
+        let report = RunReport(runID: "c1", mode: .check, results: [
             result("web-1", "configure", .changed, ok: 1, changed: 3, skipped: 1, steps: steps, diffs: ["--- /etc/b", "+new"]),
             result("web-2", "configure", .changed, changed: 1, steps: [steps[2]]),
         ], errors: [])
@@ -117,7 +117,7 @@ struct RecapTests {
 
     @Test("what was cut of a node's output is said before the table, with the node's log")
     func truncation() {
-        let report = RunReport(runID: "t1", mode: "apply", results: [
+        let report = RunReport(runID: "t1", mode: .apply, results: [
             result("web-1", "configure", .changed, changed: 1, truncated: "output of web-1 (configure) truncated: the log kept its first 10 bytes"),
         ], errors: [])
         #expect(RecapPrinter.lines(report).first
@@ -128,7 +128,7 @@ struct RecapTests {
     func json() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let report = RunReport(runID: "j1", mode: "check", results: [
+        let report = RunReport(runID: "j1", mode: .check, results: [
             result("web-1", "configure", .changed, changed: 1,
                    steps: [PhaseResult.StepRecord(index: 1, total: 1, status: .wouldChange, text: "file /etc/b", handler: nil)],
                    diffs: ["+new"]),

@@ -67,8 +67,6 @@ struct StatusLineTests {
         #expect(StepStatus(word: "Changed") == .unrecognized("Changed"))
         #expect(StepStatus(word: "").word == "")
         #expect(StepStatus(word: "would_change").word == "would_change")
-        #expect([StepStatus.ok, .skipped, .failed].allSatisfy { !$0.countsAsChange })
-        #expect([StepStatus.changed, .wouldChange, .unknown, .unrecognized("new")].allSatisfy { $0.countsAsChange })
     }
 
     @Test("a status in the JSON report is its word, byte for byte, and reads back the same")
@@ -153,5 +151,99 @@ struct StatusLineTests {
         #expect(summary.changed == 1)
         #expect(summary.cutLines == 1)
         #expect(summary.steps.first?.text == "file /aaaaaaaa [line cut after 40 of 132 bytes]")
+    }
+}
+
+/// How what a node sent and ssh's exit status make a phase's outcome and message
+/// (``NodeRun/classify(_:status:summary:)``), without ssh or a node.
+@Suite("phase outcomes from status lines")
+struct PhaseOutcomeTests {
+    let admin = Credentials(user: "pallet-admin", key: nil)
+
+    /// The outcome, counts and message of a phase whose ssh exited with `status` after sending
+    /// `stdout` and `stderr` (one string per line), run on `web-1` (pinned host key: `pinned`).
+    func classify(_ stdout: [String], stderr: [String] = [], status: Int32, pinned: Bool = false) -> PhaseResult {
+        let target = Target(name: "web-1", group: "web", index: 1, address: "192.0.2.1", port: 22, admin: admin, login: admin,
+                            hostKey: pinned ? "ssh-ed25519 AAAA" : nil)
+        let run = NodeRun(settings: SSHSettings(controlDirectory: "/nonexistent/control", knownHostsFile: "/nonexistent/known_hosts"),
+                          target: target, credentials: admin, phase: "configure", logPath: "/nonexistent/configure.log",
+                          acceptNewHostKey: false, multiplex: false, limits: .standard())
+        let (summary, _) = StatusLineTests().tally(stdout: stdout.map { Array($0.utf8) }, stderr: stderr.map { Array($0.utf8) })
+        var result = PhaseResult.notRun(target, phase: "configure", outcome: .failed, message: "", log: run.logPath)
+        result.message = nil
+        run.classify(&result, status: status, summary: summary)
+        return result
+    }
+
+    @Test("an end ok line and exit 0: ok, or changed when any step changed; the counts are the step lines'")
+    func success() {
+        let ok = classify(["::pallet begin web configure 2", "::pallet step 1/2 ok file /a", "::pallet step 2/2 skipped package b",
+                           "::pallet end ok ok=1 changed=0 skipped=1 failed=0"], status: 0)
+        #expect(ok.outcome == .ok)
+        #expect((ok.ok, ok.changed, ok.skipped, ok.failed) == (1, 0, 1, 0))
+        #expect(ok.message == nil)
+        let changed = classify(["::pallet step 1/1 would-change file /a", "::pallet diff +a", "::pallet end ok ok=0 changed=1"], status: 0)
+        #expect(changed.outcome == .changed)
+        #expect(changed.diffs == ["+a"])
+    }
+
+    @Test("a failed step: failed, with the runtime's last error as the message")
+    func failedStep() {
+        let result = classify(["::pallet step 1/3 changed file /a", "::pallet step 2/3 failed exec false",
+                               "::pallet end failed ok=0 changed=1 skipped=0 failed=1"],
+                              stderr: ["pallet: error: command failed with status 1 (run.sh or lib.sh line 40)"], status: 1)
+        #expect(result.outcome == .failed)
+        #expect((result.changed, result.failed) == (1, 1))
+        #expect(result.message == "command failed with status 1 (run.sh or lib.sh line 40)")
+    }
+
+    @Test("an end line that is not ok, or exit status not 0 after end ok: failed, and at least one failure counted")
+    func endNotOK() {
+        let odd = classify(["::pallet step 1/1 ok file /a", "::pallet end done ok=1"], status: 0)
+        #expect(odd.outcome == .failed)
+        #expect(odd.failed == 1)
+        #expect(odd.message == "the phase failed (status 0)")
+        let exit = classify(["::pallet end ok ok=0 changed=0 skipped=0 failed=0"], status: 3)
+        #expect(exit.outcome == .failed)
+        #expect(exit.message == "the phase failed (status 3)")
+    }
+
+    @Test("no end line: unreachable on ssh's 255, a known remote-command status explained, else the run broke off after its last step")
+    func noEnd() {
+        let refused = classify([], stderr: ["ssh: connect to host 192.0.2.1 port 22: Connection refused"], status: 255)
+        #expect(refused.outcome == .unreachable)
+        #expect(refused.message == "cannot reach pallet-admin@192.0.2.1:22: ssh: connect to host 192.0.2.1 port 22: Connection refused")
+        #expect(classify([], status: 255).message == "cannot reach pallet-admin@192.0.2.1:22: ssh failed")
+        let stream = classify([], status: RemoteCommand.badStream)
+        #expect(stream.outcome == .failed)
+        #expect(stream.message == "the node could not unpack the bundle stream; nothing was run")
+        let broke = classify(["::pallet begin web configure 5", "::pallet step 1/5 ok file /a", "::pallet step 2/5 changed file /b"],
+                             status: 137)
+        #expect(broke.outcome == .failed)
+        #expect(broke.message == "the run broke off after step 2/5 (ssh exited with status 137); the next run picks up from there")
+        #expect(classify([], status: 0).message == "the run broke off (ssh exited with status 0); the next run picks up from there")
+    }
+
+    @Test("an end ok line on standard error is not the node's end: the run broke off")
+    func forgedEnd() {
+        let result = classify([], stderr: ["::pallet end ok ok=5 changed=0 skipped=0 failed=0"], status: 0)
+        #expect(result.outcome == .failed)
+        #expect(result.ok == 0)
+        #expect(result.message == "the run broke off (ssh exited with status 0); the next run picks up from there")
+    }
+
+    @Test("a changed host key and a sudo password prompt are explained in one sentence, and are failures, not unreachable")
+    func explained() {
+        let changed = classify([], stderr: ["@@@@@@@@@@@", "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @",
+                                            "Host key verification failed."], status: 255)
+        #expect(changed.outcome == .failed)
+        #expect(changed.message == "the host key of 192.0.2.1 does not match .pallet/known_hosts: refusing to connect "
+            + "(if the change is expected, remove its line from the known_hosts file)")
+        let pinned = classify([], stderr: ["Host key verification failed."], status: 255, pinned: true)
+        #expect(pinned.message == "the host key of web-1 (192.0.2.1:22) does not match the host-key pinned for it in the inventory: "
+            + "refusing to connect, nothing ran")
+        let sudo = classify([], stderr: ["sudo: a password is required"], status: 1)
+        #expect(sudo.outcome == .failed)
+        #expect(sudo.message == "sudo on web-1 asks for a password: pallet-admin needs passwordless (NOPASSWD) sudo")
     }
 }

@@ -47,15 +47,6 @@ public enum StepStatus: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    /// Whether the step counts as a change in the run's counts: every status but ok, skipped and
-    /// failed (as the runtime's own `end` line counts them).
-    public var countsAsChange: Bool {
-        switch self {
-        case .ok, .skipped, .failed: false
-        case .changed, .wouldChange, .unknown, .unrecognized: true
-        }
-    }
-
     /// The status word.
     public var description: String { word }
 

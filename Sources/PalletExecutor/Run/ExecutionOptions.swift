@@ -30,8 +30,8 @@ public struct ExecutionOptions: Sendable {
     public var outputLimits: OutputLimits
 
     /// The run's mode as the report names it: check, apply or lift.
-    public var mode: String {
-        check ? "check" : (phases == .apply ? "apply" : "lift")
+    public var mode: RunReport.Mode {
+        check ? .check : (phases == .apply ? .apply : .lift)
     }
 
     /// Creates options.
