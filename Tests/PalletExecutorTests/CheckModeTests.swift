@@ -11,9 +11,9 @@ struct CheckModeTests {
     @Test("the status line parser keeps the unknown status of a step and of a handler step")
     func parsesUnknown() {
         #expect(StatusLine.parse("::pallet step 2/3 unknown exec touch /x")
-            == .step(index: 2, total: 3, status: "unknown", text: "exec touch /x", handler: nil))
+            == .step(index: 2, total: 3, status: .unknown, text: "exec touch /x", handler: nil))
         #expect(StatusLine.parse("::pallet handler reload 1/1 unknown exec nginx -t")
-            == .step(index: 1, total: 1, status: "unknown", text: "exec nginx -t", handler: "reload"))
+            == .step(index: 1, total: 1, status: .unknown, text: "exec nginx -t", handler: "reload"))
     }
 
     @Test("a guarded exec is unknown in check mode: counted as a possible change (exit 2), its guard not run, nothing changed")

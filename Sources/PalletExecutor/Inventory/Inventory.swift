@@ -41,6 +41,19 @@ public struct Inventory: Sendable {
         return Credentials(user: user, key: node.loginKey.map { expand($0, home: home) } ?? admin.key)
     }
 
+    /// The targets in `groups` and named in `nodes` (either list empty: all), in plan order.
+    public func targets(groups: [String], nodes: [String]) -> [Target] {
+        targets.filter { target in
+            (groups.isEmpty || groups.contains(target.group)) && (nodes.isEmpty || nodes.contains(target.name))
+        }
+    }
+
+    /// The error of a run that selected no target, with the groups that have no addresses yet.
+    public var noTargetMessage: String {
+        guard !unaddressed.isEmpty else { return "no node to run on" }
+        return "no node to run on (" + unaddressed.sorted { $0.key < $1.key }.map { "group \($0.key): \($0.value)" }.joined(separator: "; ") + ")"
+    }
+
     /// Adds the nodes a provisioning run reported for `group`.
     public mutating func add(_ provisioned: [Target], group: String) {
         targets.removeAll { $0.group == group }

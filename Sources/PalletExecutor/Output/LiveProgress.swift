@@ -24,19 +24,19 @@ public final class LiveProgress: @unchecked Sendable {
         lock.withLock {
             switch line {
             case .step(let index, let total, let status, let text, let handler):
-                let interesting = status != "ok" && status != "skipped"
+                let interesting = status != .ok && status != .skipped
                 // Off a terminal (logs, CI) steps are in the node logs; --verbose prints them anyway.
                 guard style.verbosity == .verbose || (style.verbosity == .normal && style.terminal && interesting) else { return }
                 let scope = handler.map { "handler \($0) " } ?? ""
-                emit("\(target.name) \(phase) \(scope)\(index)/\(total) \(style.status(status)) \(text)")
+                emit("\(target.name) \(phase) \(scope)\(index)/\(total) \(style.status(status.word)) \(text)")
             case .end(let status, let ok, let changedSteps, let skipped, let failedSteps):
                 finished += 1
                 if changedSteps > 0 { changed += 1 }
-                if status != "ok" { failed += 1 }
+                if status != .ok { failed += 1 }
                 // Off a terminal (logs, CI) every node and phase ends with one line; on a terminal
                 // only the ones that did something, plus the redrawn counter.
-                if style.verbosity != .quiet && (!style.terminal || style.verbosity == .verbose || status != "ok" || changedSteps > 0) {
-                    emit("\(target.name) \(phase) \(style.status(status == "ok" ? (changedSteps > 0 ? "changed" : "ok") : "failed", status)): "
+                if style.verbosity != .quiet && (!style.terminal || style.verbosity == .verbose || status != .ok || changedSteps > 0) {
+                    emit("\(target.name) \(phase) \(style.status(status == .ok ? (changedSteps > 0 ? "changed" : "ok") : "failed", status.word)): "
                         + "ok=\(ok) changed=\(changedSteps) skipped=\(skipped) failed=\(failedSteps)")
                 }
                 if style.terminal && style.verbosity != .quiet {

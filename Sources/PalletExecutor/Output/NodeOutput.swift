@@ -114,10 +114,10 @@ final class NodeOutput: Sendable {
             summary.stepLines += 1
             summary.lastStep = (index, total)
             switch status {
-            case "ok": summary.ok += 1
-            case "skipped": summary.skipped += 1
-            case "failed": summary.failed += 1
-            default: summary.changed += 1
+            case .ok: summary.ok += 1
+            case .skipped: summary.skipped += 1
+            case .failed: summary.failed += 1
+            case .changed, .wouldChange, .unknown, .unrecognized: summary.changed += 1
             }
             if summary.steps.count < limits.maxStepRecords, keep(stepText.utf8.count, &summary) {
                 summary.steps.append(PhaseResult.StepRecord(index: index, total: total, status: status, text: stepText, handler: handler))

@@ -1,3 +1,5 @@
+import PalletContract
+
 /// What happened when one phase ran on one node.
 public struct PhaseResult: Codable, Sendable {
     /// How the phase ended on the node.
@@ -20,8 +22,8 @@ public struct PhaseResult: Codable, Sendable {
         public var index: Int
         /// The number of steps (of the bundle or the handler).
         public var total: Int
-        /// ok, changed, would-change, skipped or failed.
-        public var status: String
+        /// How the step ended, as the node said.
+        public var status: StepStatus
         /// The action and its summary.
         public var text: String
         /// The handler the step belongs to, if any.

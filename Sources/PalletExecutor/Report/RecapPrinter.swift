@@ -9,12 +9,12 @@ public enum RecapPrinter {
         for error in report.errors { lines.append("pallet: error: \(error)") }
         let rows = report.recap
         guard !rows.isEmpty else { return lines }
-        if report.mode == "check" {
+        if report.mode == .check {
             for result in report.results where !result.diffs.isEmpty {
                 lines.append("--- \(result.node) \(result.phase): would change")
-                for step in result.steps where step.status == "would-change" || step.status == "unknown" {
+                for step in result.steps where step.status == .wouldChange || step.status == .unknown {
                     // unknown: only a command of the spec could tell, and check mode runs none.
-                    let note = step.status == "unknown" ? " (unknown: not evaluated in check mode)" : ""
+                    let note = step.status == .unknown ? " (unknown: not evaluated in check mode)" : ""
                     lines.append("  step \(step.index)/\(step.total) \(step.text)\(note)")
                 }
                 lines += result.diffs.map { "  " + $0 }
@@ -26,7 +26,7 @@ public enum RecapPrinter {
         let width = max(4, rows.map(\.node.count).max() ?? 4)
         let groupWidth = max(5, rows.map(\.group.count).max() ?? 5)
         func pad(_ text: String, _ count: Int) -> String { text + String(repeating: " ", count: max(0, count - text.count)) }
-        let changedTitle = report.mode == "check" ? "would-change" : "changed"
+        let changedTitle = report.mode == .check ? "would-change" : "changed"
         lines.append("")
         lines.append("\(pad("NODE", width))  \(pad("GROUP", groupWidth))  \(pad("ok", 4))  \(pad(changedTitle, 12))  \(pad("failed", 6))  unreachable")
         for row in rows where !quiet || row.changed > 0 || row.failed > 0 || row.unreachable > 0 {

@@ -2,8 +2,18 @@
 public struct RunReport: Codable, Sendable {
     /// The run's id, also the name of its log folder.
     public var runID: String
+    /// The command a report is of; in the JSON report, its word.
+    public enum Mode: String, Codable, Sendable {
+        /// `pallet apply`.
+        case apply
+        /// `pallet apply --check` (or `lift --check`): nothing changed, what would is shown.
+        case check
+        /// `pallet lift`.
+        case lift
+    }
+
     /// The command: apply, check or lift.
-    public var mode: String
+    public var mode: Mode
     /// The phase results in the order they finished within each phase.
     public var results: [PhaseResult]
     /// Problems that stopped the run before it reached any node.

@@ -6,6 +6,14 @@ public struct ExecutionOptions: Sendable {
         case apply
         /// `pallet lift --phase P`: one phase on the existing nodes.
         case lift(String)
+
+        /// The names of the phases, in the order they run.
+        public var names: [String] {
+            switch self {
+            case .apply: ["bootstrap", "configure"]
+            case .lift(let phase): [phase]
+            }
+        }
     }
 
     /// The phases.
@@ -20,6 +28,11 @@ public struct ExecutionOptions: Sendable {
     public var jobs: Int
     /// How much of what nodes send is kept in logs and in the report.
     public var outputLimits: OutputLimits
+
+    /// The run's mode as the report names it: check, apply or lift.
+    public var mode: RunReport.Mode {
+        check ? .check : (phases == .apply ? .apply : .lift)
+    }
 
     /// Creates options.
     public init(phases: Phases = .apply, check: Bool = false, groups: [String] = [], nodes: [String] = [], jobs: Int = 16,

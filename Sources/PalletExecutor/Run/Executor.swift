@@ -34,136 +34,157 @@ public struct Executor: Sendable {
         self.progress = progress
     }
 
-    /// Runs and reports.
+    /// Runs and reports, in named stages: select the targets, resolve the secrets, prepare the
+    /// log folders and pinned host keys, make first contact, run the phases level by level, and
+    /// close the master connections.
     ///
     /// The process must ignore SIGPIPE (pallet's `main` does): a node whose ssh exits early closes
     /// the pipe its bundle is written into, and that must be an error of that node (EPIPE), never a
     /// signal that ends the whole run.
     public func run(_ options: ExecutionOptions) async -> RunReport {
-        var report = RunReport(runID: runID, mode: options.check ? "check" : (options.phases == .apply ? "apply" : "lift"), results: [], errors: [])
-        let targets = inventory.targets.filter { target in
-            (options.groups.isEmpty || options.groups.contains(target.group)) && (options.nodes.isEmpty || options.nodes.contains(target.name))
-        }
-        if targets.isEmpty {
-            report.errors.append("no node to run on" + (inventory.unaddressed.isEmpty ? "" : " (" + inventory.unaddressed
-                .sorted { $0.key < $1.key }.map { "group \($0.key): \($0.value)" }.joined(separator: "; ") + ")"))
+        var report = RunReport(runID: runID, mode: options.mode, results: [], errors: [])
+        let targets = inventory.targets(groups: options.groups, nodes: options.nodes)
+        guard !targets.isEmpty else {
+            report.errors.append(inventory.noTargetMessage)
             return report
         }
-        let phases: [String]
-        switch options.phases {
-        case .apply: phases = ["bootstrap", "configure"]
-        case .lift(let phase): phases = [phase]
-        }
-        // Secrets are resolved before any node is touched.
-        var secretValues: [String: [UInt8]] = [:]
+        let phases = options.phases.names
+        let secretValues: [String: [UInt8]]
         do {
-            let needed = plan.document.groups.flatMap { $0.bundles.filter { phases.contains($0.phase) }.flatMap(\.secrets) }
-            secretValues = try secrets.resolve(needed)
-        } catch {
-            report.errors.append("\(error)")
-            return report
-        }
-        for target in targets {
-            try? FileManager.default.createDirectory(atPath: "\(runDirectory)/\(target.name)", withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
-        }
-        // First contact and bootstrap check: hosts not yet in known_hosts one at a time, so
-        // that accepting new keys never races; the others in parallel.
-        let known = KnownHosts(path: settings.knownHostsFile)
-        // Pinned host keys go into their own known_hosts file before any connection is made.
-        do {
+            // Secrets are resolved before any node is touched.
+            secretValues = try resolveSecrets(for: phases)
+            prepareLogFolders(targets)
+            // Pinned host keys go into their own known_hosts file before any connection is made.
             try KnownHosts.writePinned(targets, to: settings.pinnedKnownHostsFile)
         } catch {
             report.errors.append("\(error)")
             return report
         }
+        let contact = await firstContact(targets, options: options)
+        let unreached = unreachedResults(targets, contact: contact, firstPhase: phases[0])
+        report.results += unreached
+        report.results += await runPhases(phases, on: targets, contact: contact, stopped: Set(unreached.map(\.node)),
+                                          secretValues: secretValues, options: options)
+        await closeMasters(targets, contact: contact, jobs: options.jobs)
+        return report
+    }
+
+    /// The values of the secrets the bundles of `phases` need, resolved on the control host.
+    func resolveSecrets(for phases: [String]) throws -> [String: [UInt8]] {
+        let needed = plan.document.groups.flatMap { $0.bundles.filter { phases.contains($0.phase) }.flatMap(\.secrets) }
+        return try secrets.resolve(needed)
+    }
+
+    /// Creates each target's private log folder in the run's folder.
+    func prepareLogFolders(_ targets: [Target]) {
+        for target in targets {
+            try? FileManager.default.createDirectory(atPath: "\(runDirectory)/\(target.name)", withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// First contact and the bootstrap check: hosts not yet in known_hosts one at a time, so that
+    /// accepting new keys never races; the others in parallel. A known host with nothing to
+    /// bootstrap needs no probe: its first phase opens the connection.
+    func firstContact(_ targets: [Target], options: ExecutionOptions) async -> FirstContact {
+        let known = KnownHosts(path: settings.knownHostsFile)
         let asksBootstrap = options.phases == .apply
         let wantsBootstrap = { @Sendable (target: Target) -> Bool in
             asksBootstrap && bundle(for: target.group, phase: "bootstrap") != nil
         }
-        var findings: [String: Probe.Finding] = [:]
+        var contact = FirstContact()
         for target in targets where target.hostKey == nil && !known.knows(address: target.address, port: target.port) {
-            findings[target.name] = await Probe(settings: settings, target: target, logPath: log(target, "connect"), limits: options.outputLimits)
+            contact.findings[target.name] = await Probe(settings: settings, target: target, logPath: log(target, "connect"),
+                                                        limits: options.outputLimits)
                 .run(askBootstrap: wantsBootstrap(target), acceptNewHostKey: true)
         }
-        let remaining = targets.filter { findings[$0.name] == nil }
-        // A known host with nothing to bootstrap needs no probe: its first phase opens the connection.
+        let remaining = targets.filter { contact.findings[$0.name] == nil }
         let probed = await remaining.concurrentMap(jobs: options.jobs) { target -> Probe.Finding in
             guard wantsBootstrap(target) else { return .ready }
             return await Probe(settings: settings, target: target, logPath: log(target, "connect"), limits: options.outputLimits)
                 .run(askBootstrap: true, acceptNewHostKey: false)
         }
-        for (target, finding) in zip(remaining, probed) { findings[target.name] = finding }
+        for (target, finding) in zip(remaining, probed) { contact.findings[target.name] = finding }
         // A node that was not probed runs exactly one phase (no bootstrap to do): one plain ssh
         // connection is enough, with no master connection to start and close.
-        let oneSession = Set(remaining.filter { !wantsBootstrap($0) }.map(\.name))
+        contact.oneSession = Set(remaining.filter { !wantsBootstrap($0) }.map(\.name))
+        return contact
+    }
 
-        var stopped = Set<String>()
-        for target in targets {
-            if case .failed(let outcome, let message)? = findings[target.name] {
-                report.results.append(.notRun(target, phase: phases[0] == "bootstrap" ? "connect" : phases[0], outcome: outcome,
-                                              message: message, log: log(target, "connect")))
-                stopped.insert(target.name)
+    /// The results of the nodes first contact could not reach: no phase runs on them. They are
+    /// reported under `connect` when the run starts with bootstrap, else under its first phase.
+    func unreachedResults(_ targets: [Target], contact: FirstContact, firstPhase: String) -> [PhaseResult] {
+        targets.compactMap { target in
+            contact.failure(of: target).map { failure in
+                .notRun(target, phase: firstPhase == "bootstrap" ? "connect" : firstPhase, outcome: failure.outcome,
+                        message: failure.message, log: log(target, "connect"))
             }
         }
+    }
+
+    /// Runs `phases` in order, each by `after:` level, on the targets not `stopped`; a node that
+    /// fails or cannot be reached runs no later level or phase.
+    func runPhases(_ phases: [String], on targets: [Target], contact: FirstContact, stopped: Set<String>,
+                   secretValues: [String: [UInt8]], options: ExecutionOptions) async -> [PhaseResult] {
+        var results: [PhaseResult] = []
+        var stopped = stopped
         for phase in phases {
-            for level in levels(of: targets.map(\.group)) {
-                let batch = targets.filter { level.contains($0.group) && !stopped.contains($0.name) }
-                var jobsToRun: [(Target, Credentials, PlanDocument.Bundle)] = []
-                for target in batch {
+            for level in GroupLevels.levels(plan.document.groups, present: targets.map(\.group)) {
+                var jobs: [NodeJob] = []
+                for target in targets where level.contains(target.group) && !stopped.contains(target.name) {
                     guard let bundle = bundle(for: target.group, phase: phase) else { continue }
-                    if phase == "bootstrap" {
-                        switch findings[target.name] {
-                        case .needsBootstrap?: jobsToRun.append((target, target.admin, bundle))
-                        case .adminCannotLogIn(let reason)?:
-                            guard target.login != target.admin else {
-                                report.results.append(.notRun(target, phase: phase, outcome: .unreachable,
-                                                              message: "cannot log in as \(target.admin.user): \(reason)", log: log(target, "connect")))
-                                stopped.insert(target.name)
-                                continue
-                            }
-                            jobsToRun.append((target, target.login, bundle))
-                        default: continue
-                        }
-                    } else {
-                        jobsToRun.append((target, target.admin, bundle))
+                    switch NodeJob.choose(bundle, on: target, finding: contact.findings[target.name]) {
+                    case .run(let job):
+                        jobs.append(job)
+                    case .cannotLogIn(let message):
+                        results.append(.notRun(target, phase: phase, outcome: .unreachable, message: message, log: log(target, "connect")))
+                        stopped.insert(target.name)
+                    case .nothingToDo:
+                        continue
                     }
                 }
-                // Each bundle is read, checked against plan.json and unpacked once, not once per node.
-                var unpacked: [String: Result<[TarEntry], any Error>] = [:]
-                for job in jobsToRun where unpacked[job.2.archive] == nil {
-                    unpacked[job.2.archive] = Result { try plan.entries(job.2) }
-                }
-                let values = secretValues
-                let files = unpacked
-                let results = await jobsToRun.concurrentMap(jobs: options.jobs) { job in
-                    await runPhase(job.0, credentials: job.1, bundle: job.2, files: files[job.2.archive], phase: phase,
-                                   check: options.check, secrets: values, multiplex: !oneSession.contains(job.0.name),
-                                   limits: options.outputLimits)
-                }
-                for result in results {
-                    report.results.append(result)
+                for result in await runLevel(jobs, phase: phase, contact: contact, secretValues: secretValues, options: options) {
+                    results.append(result)
                     if result.outcome == .failed || result.outcome == .unreachable { stopped.insert(result.node) }
                 }
             }
         }
-        _ = await targets.filter { !oneSession.contains($0.name) }.concurrentMap(jobs: options.jobs) { target in
+        return results
+    }
+
+    /// Runs the jobs of one `after:` level of `phase`, nodes in parallel. Each bundle is read,
+    /// checked against plan.json and unpacked once, not once per node.
+    func runLevel(_ jobs: [NodeJob], phase: String, contact: FirstContact, secretValues: [String: [UInt8]],
+                  options: ExecutionOptions) async -> [PhaseResult] {
+        var unpacked: [String: Result<[TarEntry], any Error>] = [:]
+        for job in jobs where unpacked[job.bundle.archive] == nil {
+            unpacked[job.bundle.archive] = Result { try plan.entries(job.bundle) }
+        }
+        let files = unpacked
+        return await jobs.concurrentMap(jobs: options.jobs) { job in
+            await runPhase(job, files: files[job.bundle.archive], phase: phase, check: options.check, secrets: secretValues,
+                           multiplex: !contact.oneSession.contains(job.target.name), limits: options.outputLimits)
+        }
+    }
+
+    /// Closes the master connections that first contact or the phases opened.
+    func closeMasters(_ targets: [Target], contact: FirstContact, jobs: Int) async {
+        _ = await targets.filter { !contact.oneSession.contains($0.name) }.concurrentMap(jobs: jobs) { target in
             await Probe.closeMasters(settings: settings, target: target)
         }
-        return report
     }
 
     /// Runs one bundle on one node; `files` are the bundle's files, or why they could not be read.
-    func runPhase(_ target: Target, credentials: Credentials, bundle: PlanDocument.Bundle, files: Result<[TarEntry], any Error>?,
-                  phase: String, check: Bool, secrets: [String: [UInt8]], multiplex: Bool,
-                  limits: OutputLimits) async -> PhaseResult {
+    func runPhase(_ job: NodeJob, files: Result<[TarEntry], any Error>?, phase: String, check: Bool, secrets: [String: [UInt8]],
+                  multiplex: Bool, limits: OutputLimits) async -> PhaseResult {
+        let target = job.target
         let logPath = log(target, phase)
         do {
-            let entries = try files?.get() ?? plan.entries(bundle)
-            let needed = Dictionary(uniqueKeysWithValues: bundle.secrets.compactMap { secret in secrets[secret.id].map { (secret.id, $0) } })
+            let entries = try files?.get() ?? plan.entries(job.bundle)
+            let needed = Dictionary(uniqueKeysWithValues: job.bundle.secrets.compactMap { secret in secrets[secret.id].map { (secret.id, $0) } })
             let payload = try Payload.make(files: entries, target: target, check: check, secrets: needed)
             let progress = self.progress
-            return await NodeRun(settings: settings, target: target, credentials: credentials, phase: phase, logPath: logPath,
+            return await NodeRun(settings: settings, target: target, credentials: job.credentials, phase: phase, logPath: logPath,
                                  acceptNewHostKey: false, multiplex: multiplex, limits: limits).run(payload: payload) { line in progress(target, phase, line) }
         } catch {
             return .notRun(target, phase: phase, outcome: .failed, message: NodeText.escape("\(error)"), log: logPath)
@@ -176,21 +197,5 @@ public struct Executor: Sendable {
 
     func bundle(for group: String, phase: String) -> PlanDocument.Bundle? {
         plan.document.groups.first { $0.name == group }?.bundles.first { $0.phase == phase }
-    }
-
-    /// The groups in `after:` order: each level runs after every group it names is done.
-    func levels(of present: [String]) -> [[String]] {
-        let groups = plan.document.groups.filter { present.contains($0.name) }
-        var done = Set<String>()
-        var levels: [[String]] = []
-        var remaining = groups
-        while !remaining.isEmpty {
-            let ready = remaining.filter { group in group.after.allSatisfy { done.contains($0) || !present.contains($0) } }
-            let level = ready.isEmpty ? remaining : ready  // cycles are rejected at plan time
-            levels.append(level.map(\.name))
-            done.formUnion(level.map(\.name))
-            remaining.removeAll { group in level.contains { $0.name == group.name } }
-        }
-        return levels
     }
 }

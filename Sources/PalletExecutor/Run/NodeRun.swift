@@ -71,7 +71,7 @@ struct NodeRun: Sendable {
         (result.ok, result.changed, result.skipped, result.failed) = (summary.ok, summary.changed, summary.skipped, summary.failed)
         result.truncated = NodeOutput.truncationNote(summary, limits: limits, label: "\(target.name) (\(phase))")
         let end = summary.end
-        if case .end(let endStatus, _, _, _, _)? = end, endStatus == "ok", status == 0 {
+        if case .end(.ok, _, _, _, _)? = end, status == 0 {
             result.outcome = result.changed > 0 ? .changed : .ok
             return
         }
