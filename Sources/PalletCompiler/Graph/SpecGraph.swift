@@ -53,8 +53,8 @@ public struct SpecGraph {
     private func crateEdges(from source: String, body: SpecBody, into lines: inout [String]) -> Set<String> {
         var used = Set<String>()
         for phase in body.phases {
-            for action in phase.actions where action.keyword == "crate" {
-                guard let name = action.options.literal("name") else { continue }
+            for case .crateUse(let use) in phase.items {
+                let name = use.name.value
                 used.insert(name)
                 lines.append("  \(source) -> \(id("crate", name)) [label=\(quote(phase.name.value))];")
             }

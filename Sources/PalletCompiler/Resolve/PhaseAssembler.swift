@@ -27,11 +27,11 @@ struct PhaseAssembler {
         }
         var bundles: [BundlePlan] = []
         for phase in order {
-            var actions: [Action] = []
+            var items: [PhaseItem] = []
             for slot in 0...2 {
                 for link in chain.links {
                     for contribution in link.body.phases where Self.slot(of: contribution.name.value) == (phase, slot) {
-                        actions += contribution.actions
+                        items += contribution.items
                     }
                 }
             }
@@ -40,18 +40,18 @@ struct PhaseAssembler {
             }
             guard hasContribution || phase == "configure" else { continue }
             var handlers = chain.handlers.map { ScopedHandler(handler: $0, resolver: resolver) }
-            let scoped = crates.expand(actions.map { ScopedAction(action: $0, resolver: resolver) }, phase: phase, handlers: &handlers)
+            let scoped = crates.expand(items.map { ScopedItem(item: $0, resolver: resolver) }, phase: phase, handlers: &handlers)
             let steps = PackageTransaction.collapse(scoped.compactMap { $0.resolve() })
             checkNotify(scoped.map(\.action), handlers: handlers.map(\.handler))
             let notified = Set(steps.flatMap(\.notify))
             let handlerPlans = handlers.filter { notified.contains($0.handler.name.value) }.map { scopedHandler in
                 let handler = scopedHandler.handler
-                for action in handler.actions {
+                for case .action(let action) in handler.items {
                     if let first = action.notify.first {
                         diagnostics.error(first.location, "a handler's action cannot notify other handlers")
                     }
                 }
-                let expanded = crates.expand(handler.actions.map { ScopedAction(action: $0, resolver: scopedHandler.resolver) },
+                let expanded = crates.expand(handler.items.map { ScopedItem(item: $0, resolver: scopedHandler.resolver) },
                                              phase: phase, handlers: &handlers)
                 return HandlerPlan(name: handler.name.value, steps: expanded.compactMap { $0.resolve() })
             }
