@@ -36,7 +36,7 @@ struct ActionResolver {
             origin: action.location,
             keyword: action.keyword,
             summary: name ?? summary(of: options, schema: schema),
-            options: options,
+            kind: .action(options: options),
             notify: action.notify.map(\.value),
             osFamilies: action.when?.osFamilies.map(\.value) ?? [],
             via: via

@@ -41,7 +41,7 @@ struct PhaseAssembler {
             guard hasContribution || phase == "configure" else { continue }
             var handlers = chain.handlers.map { ScopedHandler(handler: $0, resolver: resolver) }
             let scoped = crates.expand(items.map { ScopedItem(item: $0, resolver: resolver) }, phase: phase, handlers: &handlers)
-            let steps = PackageTransaction.collapse(scoped.compactMap { $0.resolve() })
+            let steps = PackageStepCollapse.collapse(scoped.compactMap { $0.resolve() })
             checkNotify(scoped.map(\.action), handlers: handlers.map(\.handler))
             let notified = Set(steps.flatMap(\.notify))
             let handlerPlans = handlers.filter { notified.contains($0.handler.name.value) }.map { scopedHandler in

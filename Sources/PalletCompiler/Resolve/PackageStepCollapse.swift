@@ -1,11 +1,11 @@
 import PalletSpec
 
-/// Collapses the package steps of a phase into one package-manager transaction, as Pallet's
+/// Collapses the package steps of a phase into one ``PackageTransaction`` step, as Pallet's
 /// aggregated `package` action does.
 ///
 /// The phase runs `package-manager` steps first, then `package-source` steps, then the one
 /// `packages` transaction, then every other step in declared order.
-enum PackageTransaction {
+enum PackageStepCollapse {
     /// The steps of a phase, reordered and collapsed.
     static func collapse(_ steps: [PlanStep]) -> [PlanStep] {
         let managers = steps.filter { $0.keyword == "package-manager" }
@@ -31,7 +31,7 @@ enum PackageTransaction {
         }
         let merged = PlanStep(
             origin: first.origin, keyword: "packages", summary: ShellText(summary),
-            options: [("requests", .packageSet(requests))], notify: notify, osFamilies: [], via: nil
+            kind: .packages(PackageTransaction(requests: requests)), notify: notify, osFamilies: [], via: nil
         )
         return managers + sources + [merged] + others
     }
