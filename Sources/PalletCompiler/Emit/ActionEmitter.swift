@@ -9,8 +9,8 @@ import PalletSpec
 /// `pallet_packages_add` line per package step.
 enum ActionEmitter {
     /// The runtime function of an action keyword.
-    static func function(for keyword: String) -> String {
-        "pallet_" + keyword.replacingOccurrences(of: "-", with: "_")
+    static func function(for keyword: ActionKeyword) -> String {
+        "pallet_" + keyword.rawValue.replacingOccurrences(of: "-", with: "_")
     }
 
     static func emit(_ step: PlanStep, into script: inout StepScript) {
@@ -86,7 +86,7 @@ enum ActionEmitter {
                 return text.templateText.split(separator: "/").last.map(String.init) ?? key
             }
         }
-        return step.keyword
+        return step.keyword.rawValue
     }
 
     /// Emits a phase's package transaction: one `pallet_packages_add` line per request, then

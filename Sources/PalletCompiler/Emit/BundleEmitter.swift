@@ -36,7 +36,7 @@ public struct BundleEmitter {
             lines.append("")
             lines.append("# \(index)/\(bundle.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))"
                 + (step.via.map { " (\(ShellQuoting.commentText($0)))" } ?? ""))
-            lines.append(command("pallet_step", String(index), step.keyword) + " " + ShellQuoting.quote(oneLine(step.summary)))
+            lines.append(command("pallet_step", String(index), step.keyword.rawValue) + " " + ShellQuoting.quote(oneLine(step.summary)))
             lines += guarded(script.lines, step: step, indent: "")
             lines.append("pallet_step_end")
             for handler in step.notify { lines.append(command("pallet_notify", handler)) }
@@ -55,7 +55,7 @@ public struct BundleEmitter {
                 emitAction(step, into: &script)
                 lines.append("  # \(index)/\(handler.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))"
                     + (step.via.map { " (\(ShellQuoting.commentText($0)))" } ?? ""))
-                lines.append("  " + command("pallet_handler_step", String(index), step.keyword) + " " + ShellQuoting.quote(oneLine(step.summary)))
+                lines.append("  " + command("pallet_handler_step", String(index), step.keyword.rawValue) + " " + ShellQuoting.quote(oneLine(step.summary)))
                 lines += guarded(script.lines, step: step, indent: "  ")
                 lines.append("  pallet_step_end")
                 payloads += script.payloads

@@ -14,7 +14,7 @@ public struct PlanStep: Sendable {
     /// Where the action was written in the specs.
     public var origin: SourceLocation
     /// The action's keyword, such as `file`.
-    public var keyword: String
+    public var keyword: ActionKeyword
     /// A one-line summary for status lines, such as `/etc/motd`.
     public var summary: ShellText
     /// What the step does.

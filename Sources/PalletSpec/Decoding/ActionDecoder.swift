@@ -26,7 +26,7 @@ struct ActionDecoder {
 
     /// Decodes an action item, whose keys are `pairs`.
     func decodeAction(_ node: YAMLNode, pairs: [YAMLPair], context: String) -> Action? {
-        let keywords = ActionCatalog.all.map(\.keyword)
+        let keywords = ActionKeyword.allCases.map(\.rawValue)
         var actionPairs: [YAMLPair] = []
         for pair in pairs {
             guard case .scalar(let key, _) = pair.key.content else { continue }
@@ -54,7 +54,7 @@ struct ActionDecoder {
         let notify = fields["notify"].flatMap { reader.nameList($0, context: "'notify'") } ?? []
         let when = fields["when"].flatMap(decodeWhen)
         guard let options else { return nil }
-        return Action(keyword: keyword, options: options, name: name, notify: notify, when: when, location: node.location)
+        return Action(keyword: schema.keyword, options: options, name: name, notify: notify, when: when, location: node.location)
     }
 
     /// Decodes `- crate: NAME` with `with: {param: value}`: text values, and secrets written as

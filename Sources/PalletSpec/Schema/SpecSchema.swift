@@ -112,12 +112,12 @@ public enum SpecSchema {
         var forms: [JSONValue] = [object(schema.options.map(\.key), options, required: schema.options.filter(\.required).map(\.key))]
         if case .option(let key) = schema.shorthand, let option = schema.option(key) { forms.append(value(option)) }
         let body: JSONValue = forms.count == 1 ? forms[0] : .object(["oneOf": .array(forms)])
-        return object([schema.keyword] + ActionCatalog.commonKeys, [
-            schema.keyword: body,
+        return object([schema.keyword.rawValue] + ActionCatalog.commonKeys, [
+            schema.keyword.rawValue: body,
             "name": text,
             "notify": names,
             "when": object(SpecKeys.when, ["os-family": .object(["oneOf": .array([text, names])])]),
-        ], required: [schema.keyword], description: schema.help)
+        ], required: [schema.keyword.rawValue], description: schema.help)
     }
 
     /// The JSON type of one option's value.
