@@ -68,7 +68,7 @@ public enum SpecSchema {
                 "phases": map(ref("actions")), "handlers": map(ref("actions")),
             ]),
             "hostsService": object(SpecKeys.hostsService, [
-                "provider": .object(["const": .string("hosts")]),
+                "provider": .object(["const": .string(ProviderKind.hosts.rawValue)]),
                 "hosts": .object(["type": .string("array"), "items": object(SpecKeys.host, [
                     "name": text, "group": text, "address": text, "port": .object(["type": .string("integer")]), "os-family": text,
                     "os-version": text, "login": login,
@@ -77,7 +77,7 @@ public enum SpecSchema {
                 ], required: ["name", "group", "address"])]),
             ], required: ["provider"]),
             "virtualboxService": object(SpecKeys.virtualboxService, [
-                "provider": .object(["const": .string("virtualbox")]),
+                "provider": .object(["const": .string(ProviderKind.virtualbox.rawValue)]),
                 "images": map(object(SpecKeys.image, ["disk": text, "os-family": text, "os-version": text, "os-type": text, "login": login],
                                      required: ["disk"])),
                 "hardware": map(object(SpecKeys.hardware, [:])),
