@@ -28,7 +28,7 @@ public struct SpecGraph {
             for parent in group.body.extends { lines.append("  \(id("group", name)) -> \(id("server", parent.value));") }
             crates.formUnion(crateEdges(from: id("group", name), body: group.body, into: &lines))
             for bundle in plan.groups.first(where: { $0.name == name })?.bundles ?? [] {
-                let phase = id("phase", name + "/" + bundle.phase)
+                let phase = id("phase", name + "/" + bundle.phase.rawValue)
                 lines.append("  \(phase) [shape=note, label=\(quote("\(bundle.phase)\n\(bundle.steps.count) step(s)"))];")
                 lines.append("  \(id("group", name)) -> \(phase) [style=dashed];")
             }

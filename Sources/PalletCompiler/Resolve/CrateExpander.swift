@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// An action with the resolver (variables) it is resolved with: a crate's actions see the
@@ -38,7 +39,7 @@ struct CrateExpander {
     static let depthLimit = 8
 
     /// Expands every crate use in `items`, adding the crates' handlers to `handlers`.
-    func expand(_ items: [ScopedItem], phase: String, handlers: inout [ScopedHandler], depth: Int = 0) -> [ScopedAction] {
+    func expand(_ items: [ScopedItem], phase: PhaseName, handlers: inout [ScopedHandler], depth: Int = 0) -> [ScopedAction] {
         var result: [ScopedAction] = []
         for scoped in items {
             let use: CrateUse
@@ -54,7 +55,7 @@ struct CrateExpander {
                 continue
             }
             guard let (crate, resolver) = instantiate(use, resolver: scoped.resolver) else { continue }
-            let contributions = crate.body.phases.filter { $0.name.value == phase }
+            let contributions = crate.body.phases.filter { $0.name.value == phase.rawValue }
             if contributions.isEmpty {
                 let phases = crate.body.phases.map(\.name.value).joined(separator: ", ")
                 diagnostics.error(use.location, "crate '\(crate.name.value)' has nothing for phase '\(phase)' (it has: \(phases))")
