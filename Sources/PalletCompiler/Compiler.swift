@@ -55,14 +55,14 @@ public struct Compiler {
                 tree.add("provision/\(group.service)/\(group.name).sh", text: script, mode: 0o755)
             }
             groups.append(PlanDocument.Group(
-                name: group.name, service: group.service, provider: group.provider, count: group.count, after: group.after,
+                name: group.name, service: group.service, provider: group.provider.rawValue, count: group.count, after: group.after,
                 chain: group.chain, nodes: group.nodes, bundles: bundles, provision: provision
             ))
         }
         var orphans: String?
         if plan.usesVirtualBox, let project = plan.project {
             orphans = "provision/orphans.sh"
-            let known = plan.groups.filter { $0.provider == "virtualbox" }.map { "\($0.service)/\($0.name)" }
+            let known = plan.groups.filter { $0.provider == .virtualbox }.map { "\($0.service)/\($0.name)" }
             tree.add("provision/orphans.sh", text: ProvisionEmitter().emitOrphans(project: project, groups: known), mode: 0o755)
         }
         let document = PlanDocument(
@@ -98,7 +98,7 @@ struct PackedBundle: Sendable {
         emitted = BundleEmitter().emit(bundle)
         archive = try BundlePacker().pack(emitted)
         document = PlanDocument.Bundle(
-            phase: bundle.phase, archive: "\(base).tar", sha256: SHA256.hexDigest(archive), steps: bundle.steps.count,
+            phase: bundle.phase.rawValue, archive: "\(base).tar", sha256: SHA256.hexDigest(archive), steps: bundle.steps.count,
             handlers: bundle.handlers.map(\.name),
             secrets: emitted.secrets.map { secret in
                 switch secret.source {

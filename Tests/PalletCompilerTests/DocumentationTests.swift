@@ -47,7 +47,7 @@ struct DocumentationTests {
     func everyActionAndOptionDocumented() throws {
         let sections = try sections()
         for schema in ActionCatalog.all {
-            let section = try #require(sections[schema.keyword], "docs/actions.md has no '## \(schema.keyword)' section")
+            let section = try #require(sections[schema.keyword.rawValue], "docs/actions.md has no '## \(schema.keyword)' section")
             let yaml = examples(section).joined()
             #expect(!yaml.isEmpty, "'\(schema.keyword)' has no YAML example")
             #expect(yaml.contains("\(schema.keyword):"), "the example of '\(schema.keyword)' does not use it")
@@ -61,7 +61,7 @@ struct DocumentationTests {
                 #expect(schema.option(String(key)) != nil, "'\(schema.keyword)' documents unknown option '\(key)'")
             }
         }
-        let known = Set(ActionCatalog.all.map(\.keyword) + ["Handlers"])
+        let known = Set(ActionCatalog.all.map(\.keyword.rawValue) + ["Handlers"])
         for heading in sections.keys {
             #expect(known.contains(heading), "docs/actions.md documents '\(heading)', which is not an action")
         }

@@ -114,7 +114,7 @@ struct ProjectToolsTests {
         let action = try #require(definitions["action"] as? [String: Any])
         let forms = try #require(action["oneOf"] as? [[String: Any]])
         let keywords = forms.compactMap { ($0["required"] as? [String])?.first }
-        #expect(Set(keywords) == Set(ActionCatalog.all.map(\.keyword) + ["crate"]))
+        #expect(Set(keywords) == Set(ActionCatalog.all.map(\.keyword.rawValue) + [CrateUse.keyword]))
     }
 
     @Test("pallet graph draws the example: groups, server-specs, crates and phases")

@@ -115,21 +115,21 @@ struct RuntimeOptionTests {
     @Test("every catalogue option reaches its runtime function as options it parses, and every parsed option is reached")
     func catalogueMatchesRuntime() throws {
         let parsed = try Self.parsedOptions()
-        for schema in ActionCatalog.all where !["packages", "package"].contains(schema.keyword) {
+        for schema in ActionCatalog.all where !schema.keyword.isPackageRequest {
             let function = ActionEmitter.function(for: schema.keyword)
             let parses = try #require(parsed[function], "no function \(function) in the node runtime")
-            let base = try #require(Self.base[schema.keyword], "no base options for \(schema.keyword) in this test")
+            let base = try #require(Self.base[schema.keyword.rawValue], "no base options for \(schema.keyword) in this test")
             let baseKeys = Set(base.split(separator: ",").compactMap { $0.split(separator: ":").first?.trimmingCharacters(in: .whitespaces) })
-            var reached = Self.emittedOptions(try Self.runScript(schema.keyword, base), function: function)
+            var reached = Self.emittedOptions(try Self.runScript(schema.keyword.rawValue, base), function: function)
             for option in schema.options {
-                let id = schema.keyword + "." + option.key
+                let id = schema.keyword.rawValue + "." + option.key
                 var text = baseKeys.contains(option.key) ? base : base + ", \(option.key): \(Self.sample(option.key, option.kind))"
                 if let companion = Self.companions[id] { text += ", " + companion }
                 if option.key == "baseurl" || option.key == "gpgkey" {
                     // yum/dnf options go without the apt url.
                     text = "name: repository, baseurl: 'http://example.org/el'" + (option.key == "gpgkey" ? ", gpgkey: 'http://example.org/key'" : "")
                 }
-                let emitted = Self.emittedOptions(try Self.runScript(schema.keyword, text), function: function)
+                let emitted = Self.emittedOptions(try Self.runScript(schema.keyword.rawValue, text), function: function)
                 reached.formUnion(emitted)
                 let own = emitted.filter { $0 == "--" + option.key || $0.hasPrefix("--" + option.key + "-") }
                 if let reason = Self.notPassed[id] {
@@ -149,14 +149,14 @@ struct RuntimeOptionTests {
                 }
             }
             // A content secret and an environment secret go as their own options.
-            if schema.keyword == "file" {
+            if schema.keyword == .file {
                 reached.formUnion(Self.emittedOptions(try Self.runScript("file", base + ", content: {secret: {env: TOKEN}}"), function: function))
             }
-            if schema.keyword == "exec" {
+            if schema.keyword == .exec {
                 reached.formUnion(Self.emittedOptions(try Self.runScript("exec", base + ", environment: {S: {secret: {env: TOKEN}}}"), function: function))
                 reached.formUnion(Self.emittedOptions(try Self.runScript("exec", "script: 'echo {{ node.name }}'"), function: function))
             }
-            if schema.keyword == "file" {
+            if schema.keyword == .file {
                 reached.formUnion(Self.emittedOptions(try Self.runScript("file", base + ", content: '{{ node.name }}'"), function: function))
             }
             #expect(parses.subtracting(reached).isEmpty,

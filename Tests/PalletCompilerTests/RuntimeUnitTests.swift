@@ -137,14 +137,14 @@ struct RuntimeUnitTests {
     }
 
     @Test("every action's runtime function refuses an option it does not know", arguments: ActionCatalog.all.map(\.keyword))
-    func unknownOption(keyword: String) throws {
+    func unknownOption(keyword: ActionKeyword) throws {
         // packages and package go through the phase's package transaction: its first word is the state.
-        let transaction = ["packages", "package"].contains(keyword)
+        let transaction = keyword.isPackageRequest
         let function = transaction ? "pallet_packages_add" : ActionEmitter.function(for: keyword)
         let refusal = transaction ? "unknown state '--no-such-option'" : "unknown option '--no-such-option'"
         let result = try run("""
             exec 3>&1
-            pallet_step 1 \(ShellQuoting.quote(keyword)) 'x'
+            pallet_step 1 \(ShellQuoting.quote(keyword.rawValue)) 'x'
             \(function) --no-such-option 'value' </dev/null
             echo parsed
             """)

@@ -9,18 +9,24 @@ import PalletSpec
 /// `pallet_packages_add` line per package step.
 enum ActionEmitter {
     /// The runtime function of an action keyword.
-    static func function(for keyword: String) -> String {
-        "pallet_" + keyword.replacingOccurrences(of: "-", with: "_")
+    static func function(for keyword: ActionKeyword) -> String {
+        "pallet_" + keyword.rawValue.replacingOccurrences(of: "-", with: "_")
     }
 
     static func emit(_ step: PlanStep, into script: inout StepScript) {
-        if case .packageSet(let requests)? = step.option("requests") {
-            emitPackages(requests, into: &script)
-            return
+        switch step.kind {
+        case .packages(let transaction):
+            emitPackages(transaction, into: &script)
+        case .action(let options):
+            emitAction(step, options: options, into: &script)
         }
+    }
+
+    /// Emits the runtime call of one action step with its `options`.
+    static func emitAction(_ step: PlanStep, options: [(key: String, value: ResolvedValue)], into script: inout StepScript) {
         var command = ShellCommand(function(for: step.keyword))
         var hereDocument: String?
-        for (key, value) in step.options {
+        for (key, value) in options {
             switch value {
             case .text(let text):
                 if key == "script" {
@@ -59,8 +65,6 @@ enum ActionEmitter {
                 let name = payloadName(step)
                 command.option("--" + flag, script.addPayload(bytes, named: name))
                 if render { command.flag("--render") }
-            case .packageSet:
-                break
             }
         }
         if let body = hereDocument {
@@ -82,11 +86,13 @@ enum ActionEmitter {
                 return text.templateText.split(separator: "/").last.map(String.init) ?? key
             }
         }
-        return step.keyword
+        return step.keyword.rawValue
     }
 
-    static func emitPackages(_ requests: [PackageRequest], into script: inout StepScript) {
-        for request in requests {
+    /// Emits a phase's package transaction: one `pallet_packages_add` line per request, then
+    /// `pallet_packages_apply`.
+    static func emitPackages(_ transaction: PackageTransaction, into script: inout StepScript) {
+        for request in transaction.requests {
             script.lines.append("# \(ShellQuoting.commentText(request.origin.description)) packages \(request.state)")
             var command = ShellCommand("pallet_packages_add")
             command.argument(request.state)

@@ -5,8 +5,8 @@ import PalletSpec
 public struct EmittedBundle: Sendable {
     /// The group's name.
     public var group: String
-    /// The phase's name.
-    public var phase: String
+    /// The phase.
+    public var phase: PhaseName
     /// The number of steps.
     public var stepCount: Int
     /// The `run.sh` text.

@@ -12,16 +12,16 @@ struct FactPrefetch {
     init(_ steps: [PlanStep]) {
         for step in steps {
             switch step.keyword {
-            case "file", "directory":
+            case .file, .directory:
                 Self.add(step, "path", to: &paths)
                 Self.add(step, "owner", to: &users)
                 Self.add(step, "group", to: &groups)
-            case "user":
+            case .user:
                 Self.add(step, "name", to: &users)
                 Self.add(step, "group", to: &groups)
-            case "group":
+            case .group:
                 Self.add(step, "name", to: &groups)
-            case "authorized-key":
+            case .authorizedKey:
                 Self.add(step, "user", to: &users)
             default:
                 break

@@ -45,7 +45,7 @@ public struct PlanMarkdownEmitter {
                     + "`\(cell(machine.hardware.name))` (\(machine.hardware.memory) MB, \(machine.hardware.cpus) CPU), network `\(machine.network.summary)`.")
             }
             for bundle in group.bundles {
-                lines += ["", "### \(cell(group.name)) / \(cell(bundle.phase))", ""]
+                lines += ["", "### \(cell(group.name)) / \(cell(bundle.phase.rawValue))", ""]
                 if bundle.steps.isEmpty { lines.append("No steps.") }
                 for (offset, step) in bundle.steps.enumerated() {
                     lines.append("\(offset + 1). `\(step.keyword)` \(cell(step.summary.templateText)) — \(cell(step.origin.description))"

@@ -28,7 +28,7 @@ public struct SpecGraph {
             for parent in group.body.extends { lines.append("  \(id("group", name)) -> \(id("server", parent.value));") }
             crates.formUnion(crateEdges(from: id("group", name), body: group.body, into: &lines))
             for bundle in plan.groups.first(where: { $0.name == name })?.bundles ?? [] {
-                let phase = id("phase", name + "/" + bundle.phase)
+                let phase = id("phase", name + "/" + bundle.phase.rawValue)
                 lines.append("  \(phase) [shape=note, label=\(quote("\(bundle.phase)\n\(bundle.steps.count) step(s)"))];")
                 lines.append("  \(id("group", name)) -> \(phase) [style=dashed];")
             }
@@ -53,8 +53,8 @@ public struct SpecGraph {
     private func crateEdges(from source: String, body: SpecBody, into lines: inout [String]) -> Set<String> {
         var used = Set<String>()
         for phase in body.phases {
-            for action in phase.actions where action.keyword == "crate" {
-                guard let name = action.options.literal("name") else { continue }
+            for case .crateUse(let use) in phase.items {
+                let name = use.name.value
                 used.insert(name)
                 lines.append("  \(source) -> \(id("crate", name)) [label=\(quote(phase.name.value))];")
             }

@@ -1,9 +1,11 @@
+import PalletContract
+
 /// One group × one phase: the steps and handlers that become one `run.sh`.
 public struct BundlePlan: Sendable {
     /// The group's name.
     public var group: String
-    /// The phase's name.
-    public var phase: String
+    /// The phase.
+    public var phase: PhaseName
     /// The steps, in order (`pre-` contributions first, `post-` last).
     public var steps: [PlanStep]
     /// The handlers that steps of this bundle notify, in declaration order.

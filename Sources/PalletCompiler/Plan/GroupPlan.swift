@@ -7,8 +7,8 @@ public struct GroupPlan: Sendable {
     public var name: String
     /// The service its nodes come from.
     public var service: String
-    /// The service's provider, `virtualbox` or `hosts`.
-    public var provider: String
+    /// The service's provider.
+    public var provider: ProviderKind
     /// The target number of nodes.
     public var count: Int
     /// Groups that run each phase before this one.

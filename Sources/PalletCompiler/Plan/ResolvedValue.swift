@@ -16,29 +16,16 @@ public enum ResolvedValue: Sendable {
     case secret(SecretReference)
     /// Bytes shipped in the bundle as a payload file; `render` when they hold node values.
     case payload([UInt8], render: Bool)
-    /// The package requests of a phase, collapsed into one transaction.
-    case packageSet([PackageRequest])
 
     /// The texts this value writes into `run.sh`: the text, each item of a list, each text value
-    /// of an environment; none for secrets, payload bytes, numbers, booleans and package sets.
+    /// of an environment; none for secrets, payload bytes, numbers and booleans.
     var texts: [ShellText] {
         switch self {
         case .text(let text): return [text]
         case .list(let texts): return texts
         case .environment(let pairs): return pairs.compactMap { if case .text(let text) = $0.value { text } else { nil } }
-        case .integer, .boolean, .secret, .payload, .packageSet: return []
+        case .integer, .boolean, .secret, .payload: return []
         }
     }
 }
 
-/// One package step's contribution to a phase's package transaction.
-public struct PackageRequest: Sendable {
-    /// `present`, `absent` or `latest`.
-    public var state: String
-    /// The package names.
-    public var names: [ShellText]
-    /// The OS families the request is limited to; empty means all.
-    public var osFamilies: [String]
-    /// Where the step was written.
-    public var origin: SourceLocation
-}

@@ -9,7 +9,7 @@ struct ActionResolver {
     /// Resolves `action`, which comes from crate use `via` if any; nil when something could not
     /// be resolved or a final value breaks its option's rule (already reported).
     func resolve(_ action: Action, via: String? = nil) -> PlanStep? {
-        guard let schema = action.schema else { return nil }
+        let schema = action.schema
         var options: [(key: String, value: ResolvedValue)] = []
         var ok = true
         let actionVars = action.options["vars"].flatMap { value -> [Variable]? in
@@ -28,7 +28,7 @@ struct ActionResolver {
         let name = action.name.flatMap { scope.resolve($0) }
         guard ok, action.name == nil || name != nil else { return nil }
         guard FinalValueCheck(scope: scope, via: via).check(action) else { return nil }
-        if action.keyword == "packages" || action.keyword == "package" {
+        if action.keyword.isPackageRequest {
             guard case .list(let names)? = options.first(where: { $0.key == "names" || $0.key == "name" })?.value else { return nil }
             if !names.allSatisfy({ checkPackage($0, at: action.location) }) { return nil }
         }
@@ -36,14 +36,14 @@ struct ActionResolver {
             origin: action.location,
             keyword: action.keyword,
             summary: name ?? summary(of: options, schema: schema),
-            options: options,
+            kind: .action(options: options),
             notify: action.notify.map(\.value),
             osFamilies: action.when?.osFamilies.map(\.value) ?? [],
             via: via
         )
     }
 
-    func resolve(_ value: OptionValue, spec: OptionSpec, keyword: String, actionVars: [Variable]) -> ResolvedValue? {
+    func resolve(_ value: OptionValue, spec: OptionSpec, keyword: ActionKeyword, actionVars: [Variable]) -> ResolvedValue? {
         switch value {
         case .text(let template):
             return scope.resolve(template).map(ResolvedValue.text)

@@ -8,7 +8,7 @@ struct BundleSizeCheck {
 
     /// Checks the steps of bundle `group`/`phase` in order, reporting the step that takes the
     /// bundle past the limit; false then.
-    func check(_ steps: [PlanStep], group: String, phase: String) -> Bool {
+    func check(_ steps: [PlanStep], group: String, phase: PhaseName) -> Bool {
         var total = 0
         var stored: Set<[UInt8]> = []
         for step in steps {

@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// An action with the resolver (variables) it is resolved with: a crate's actions see the
@@ -14,14 +15,22 @@ struct ScopedAction {
     }
 }
 
+/// A phase or handler item with the resolver it is resolved with, and the crate use it comes
+/// from, if any.
+struct ScopedItem {
+    var item: PhaseItem
+    var resolver: ActionResolver
+    var via: String? = nil
+}
+
 /// A handler with the resolver its actions are resolved with.
 struct ScopedHandler {
     var handler: Handler
     var resolver: ActionResolver
 }
 
-/// Replaces `- crate: NAME` items by the crate's actions for the phase, with the crate's
-/// parameters (its defaults, overridden by `with:`) as variables over the group's.
+/// Replaces crate uses by the crate's actions for the phase, with the crate's parameters (its
+/// defaults, overridden by `with:`) as variables over the group's.
 struct CrateExpander {
     let specs: SpecSet
     let diagnostics: Diagnostics
@@ -29,62 +38,59 @@ struct CrateExpander {
     /// The deepest crates may use crates.
     static let depthLimit = 8
 
-    /// Expands every crate use in `actions`, adding the crates' handlers to `handlers`.
-    func expand(_ actions: [ScopedAction], phase: String, handlers: inout [ScopedHandler], depth: Int = 0) -> [ScopedAction] {
+    /// Expands every crate use in `items`, adding the crates' handlers to `handlers`.
+    func expand(_ items: [ScopedItem], phase: PhaseName, handlers: inout [ScopedHandler], depth: Int = 0) -> [ScopedAction] {
         var result: [ScopedAction] = []
-        for item in actions {
-            guard item.action.keyword == "crate" else {
-                result.append(item)
+        for scoped in items {
+            let use: CrateUse
+            switch scoped.item {
+            case .action(let action):
+                result.append(ScopedAction(action: action, resolver: scoped.resolver, via: scoped.via))
                 continue
+            case .crateUse(let crateUse):
+                use = crateUse
             }
             guard depth < Self.depthLimit else {
-                diagnostics.error(item.action.location, "crates use each other more than \(Self.depthLimit) deep (a cycle?)")
+                diagnostics.error(use.location, "crates use each other more than \(Self.depthLimit) deep (a cycle?)")
                 continue
             }
-            guard let (crate, resolver) = instantiate(item) else { continue }
-            let contributions = crate.body.phases.filter { $0.name.value == phase }
+            guard let (crate, resolver) = instantiate(use, resolver: scoped.resolver) else { continue }
+            let contributions = crate.body.phases.filter { $0.name.value == phase.rawValue }
             if contributions.isEmpty {
                 let phases = crate.body.phases.map(\.name.value).joined(separator: ", ")
-                diagnostics.error(item.action.location, "crate '\(crate.name.value)' has nothing for phase '\(phase)' (it has: \(phases))")
+                diagnostics.error(use.location, "crate '\(crate.name.value)' has nothing for phase '\(phase)' (it has: \(phases))")
                 continue
             }
             for handler in crate.body.handlers where !handlers.contains(where: { $0.handler.name.value == handler.name.value }) {
                 handlers.append(ScopedHandler(handler: handler, resolver: resolver))
             }
-            let use = "crate \(crate.name.value) used at \(item.action.location)" + (item.via.map { ", " + $0 } ?? "")
-            let inner = contributions.flatMap(\.actions).map { ScopedAction(action: $0, resolver: resolver, via: use) }
+            let via = "crate \(crate.name.value) used at \(use.location)" + (scoped.via.map { ", " + $0 } ?? "")
+            let inner = contributions.flatMap(\.items).map { ScopedItem(item: $0, resolver: resolver, via: via) }
             result += expand(inner, phase: phase, handlers: &handlers, depth: depth + 1)
         }
         return result
     }
 
-    /// The crate a use names, and a resolver with its parameters bound.
-    func instantiate(_ item: ScopedAction) -> (Crate, ActionResolver)? {
-        guard case .text(let nameTemplate)? = item.action.options["name"], let name = nameTemplate.literalText else { return nil }
+    /// The crate `use` names, and a resolver over `outer` with its parameters bound.
+    func instantiate(_ use: CrateUse, resolver outer: ActionResolver) -> (Crate, ActionResolver)? {
+        let name = use.name.value
         guard let crate = specs.crate(named: name) else {
             let known = specs.crates.map(\.name.value) + specs.builtInCrates.map(\.name.value)
-            diagnostics.error(item.action.location, "undefined crate '\(name)'\(Suggestion.hint(for: name, in: known))")
+            diagnostics.error(use.location, "undefined crate '\(name)'\(Suggestion.hint(for: name, in: known))")
             return nil
         }
-        var given: [Variable] = []
-        if case .vars(let vars)? = item.action.options["with"] { given = vars }
-        var givenSecrets: [(name: Located<String>, value: ValueSource)] = []
-        if case .environment(let pairs)? = item.action.options["with-secrets"] { givenSecrets = pairs }
-        var variables = item.resolver.scope.variables
-        var secrets = item.resolver.scope.secrets
+        var variables = outer.scope.variables
+        var secrets = outer.scope.secrets
         var ok = true
-        for (key, source) in givenSecrets {
-            guard let parameter = crate.parameter(key.value), parameter.kind == .secret else {
-                diagnostics.error(key.location, "crate '\(name)' has no secret parameter '\(key.value)'")
+        for secret in use.secrets {
+            guard let parameter = crate.parameter(secret.name.value), parameter.kind == .secret else {
+                diagnostics.error(secret.name.location, "crate '\(name)' has no secret parameter '\(secret.name.value)'")
                 ok = false
                 continue
             }
-            switch source {
-            case .secret(let reference): secrets[key.value] = reference
-            case .text: ok = false
-            }
+            secrets[secret.name.value] = secret.reference
         }
-        for value in given {
+        for value in use.values {
             if crate.parameter(value.name.value)?.kind == .secret {
                 diagnostics.error(value.name.location, "parameter '\(value.name.value)' takes a secret: {secret: {env: NAME}} or {secret: {file: PATH}}")
                 ok = false
@@ -97,7 +103,7 @@ struct CrateExpander {
                 continue
             }
             guard let template = Template.parse(value.value.value, at: value.value.location, diagnostics: diagnostics),
-                  let text = item.resolver.scope.resolve(template) else {
+                  let text = outer.scope.resolve(template) else {
                 ok = false
                 continue
             }
@@ -109,17 +115,17 @@ struct CrateExpander {
             if !check(literal, parameter, at: value.value.location) { ok = false }
             variables[parameter.name.value] = Variable(name: parameter.name, value: Located(literal, at: value.value.location))
         }
-        for parameter in crate.parameters where !given.contains(where: { $0.name.value == parameter.name.value })
-            && !givenSecrets.contains(where: { $0.name.value == parameter.name.value }) {
+        for parameter in crate.parameters where !use.values.contains(where: { $0.name.value == parameter.name.value })
+            && !use.secrets.contains(where: { $0.name.value == parameter.name.value }) {
             guard let fallback = parameter.defaultValue else {
-                diagnostics.error(item.action.location, "crate '\(name)' needs parameter '\(parameter.name.value)' (it has no default)")
+                diagnostics.error(use.location, "crate '\(name)' needs parameter '\(parameter.name.value)' (it has no default)")
                 ok = false
                 continue
             }
             variables[parameter.name.value] = Variable(name: parameter.name, value: Located(fallback, at: parameter.name.location))
         }
         guard ok else { return nil }
-        var scope = item.resolver.scope.with(variables: variables)
+        var scope = outer.scope.with(variables: variables)
         scope.secrets = secrets
         return (crate, ActionResolver(scope: scope))
     }

@@ -17,7 +17,7 @@ struct FinalValueCheck {
 
     /// Checks `action`; false when a final value breaks a rule (already reported).
     func check(_ action: Action) -> Bool {
-        guard let schema = action.schema else { return true }
+        let schema = action.schema
         let substituted = action.options.values.filter { key, value in
             switch value {
             case .text(let template): return template.literalText == nil

@@ -1,3 +1,4 @@
+import PalletContract
 import PalletSpec
 
 /// Gathers a chain's phase contributions into bundles: `pre-X`, then `X`, then `post-X`, each in
@@ -10,15 +11,15 @@ struct PhaseAssembler {
     let crates: CrateExpander
 
     /// The base phase a contribution name belongs to, and its slot (0 pre, 1 main, 2 post).
-    static func slot(of name: String) -> (base: String, slot: Int) {
-        if name.hasPrefix("pre-"), name.count > 4 { return (String(name.dropFirst(4)), 0) }
-        if name.hasPrefix("post-"), name.count > 5 { return (String(name.dropFirst(5)), 2) }
-        return (name, 1)
+    static func slot(of name: String) -> (base: PhaseName, slot: Int) {
+        if name.hasPrefix("pre-"), name.count > 4 { return (PhaseName(String(name.dropFirst(4))), 0) }
+        if name.hasPrefix("post-"), name.count > 5 { return (PhaseName(String(name.dropFirst(5))), 2) }
+        return (PhaseName(name), 1)
     }
 
     /// The bundles of the group.
     func assemble() -> [BundlePlan] {
-        var order = ["bootstrap", "configure"]
+        var order: [PhaseName] = [.bootstrap, .configure]
         for link in chain.links {
             for contribution in link.body.phases {
                 let base = Self.slot(of: contribution.name.value).base
@@ -27,31 +28,31 @@ struct PhaseAssembler {
         }
         var bundles: [BundlePlan] = []
         for phase in order {
-            var actions: [Action] = []
+            var items: [PhaseItem] = []
             for slot in 0...2 {
                 for link in chain.links {
                     for contribution in link.body.phases where Self.slot(of: contribution.name.value) == (phase, slot) {
-                        actions += contribution.actions
+                        items += contribution.items
                     }
                 }
             }
             let hasContribution = chain.links.contains { link in
                 link.body.phases.contains { Self.slot(of: $0.name.value).base == phase }
             }
-            guard hasContribution || phase == "configure" else { continue }
+            guard hasContribution || phase == .configure else { continue }
             var handlers = chain.handlers.map { ScopedHandler(handler: $0, resolver: resolver) }
-            let scoped = crates.expand(actions.map { ScopedAction(action: $0, resolver: resolver) }, phase: phase, handlers: &handlers)
-            let steps = PackageTransaction.collapse(scoped.compactMap { $0.resolve() })
+            let scoped = crates.expand(items.map { ScopedItem(item: $0, resolver: resolver) }, phase: phase, handlers: &handlers)
+            let steps = PackageStepCollapse.collapse(scoped.compactMap { $0.resolve() })
             checkNotify(scoped.map(\.action), handlers: handlers.map(\.handler))
             let notified = Set(steps.flatMap(\.notify))
             let handlerPlans = handlers.filter { notified.contains($0.handler.name.value) }.map { scopedHandler in
                 let handler = scopedHandler.handler
-                for action in handler.actions {
+                for case .action(let action) in handler.items {
                     if let first = action.notify.first {
                         diagnostics.error(first.location, "a handler's action cannot notify other handlers")
                     }
                 }
-                let expanded = crates.expand(handler.actions.map { ScopedAction(action: $0, resolver: scopedHandler.resolver) },
+                let expanded = crates.expand(handler.items.map { ScopedItem(item: $0, resolver: scopedHandler.resolver) },
                                              phase: phase, handlers: &handlers)
                 return HandlerPlan(name: handler.name.value, steps: expanded.compactMap { $0.resolve() })
             }

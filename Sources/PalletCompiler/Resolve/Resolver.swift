@@ -60,7 +60,7 @@ public struct Resolver {
             count = members.count
         }
         var plan = GroupPlan(
-            name: group.name.value, service: service.name.value, provider: service.provider.name, count: count,
+            name: group.name.value, service: service.name.value, provider: service.provider.kind, count: count,
             after: group.after.map(\.value), chain: chain.serverNames, nodes: nodes, machine: machine,
             bundles: assembler.assemble()
         )

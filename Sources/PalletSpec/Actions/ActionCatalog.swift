@@ -4,22 +4,19 @@ public enum ActionCatalog {
     /// The keys every action may carry beside its action key.
     public static let commonKeys = ["name", "notify", "when"]
 
-    /// The actions, in documentation order.
-    public static let all: [ActionSchema] = [
-        packages, package, packageSource, packageManager, file, directory, link, line, user, group, authorizedKey,
-        service, exec, sysctl, cron,
-    ]
+    /// The actions, in documentation order (the order of ``ActionKeyword``).
+    public static let all: [ActionSchema] = ActionKeyword.allCases.map(\.schema)
 
-    /// The schema of `keyword`.
+    /// The schema of the action written `keyword`, if there is one.
     public static func schema(_ keyword: String) -> ActionSchema? {
-        all.first { $0.keyword == keyword }
+        ActionKeyword(rawValue: keyword)?.schema
     }
 
     static let packageState = OptionSpec("state", .choice(["present", "absent", "latest"]),
                                          "present installs when missing (or when the pinned version differs), latest upgrades, absent removes; default present.")
 
     static let packages = ActionSchema(
-        "packages", help: "Installs, upgrades or removes packages with the node's package manager (apt or dnf).",
+        .packages, help: "Installs, upgrades or removes packages with the node's package manager (apt or dnf).",
         shorthand: .option("names"), summary: "names",
         options: [
             OptionSpec("names", .packageList, required: true, "Package names, each optionally pinned as name=version."),
@@ -36,7 +33,7 @@ public enum ActionCatalog {
     }
 
     static let package = ActionSchema(
-        "package", help: "One package; the same as packages with one name.",
+        .package, help: "One package; the same as packages with one name.",
         shorthand: .option("name"), summary: "name",
         options: [
             OptionSpec("name", .packageList, required: true, "The package name, optionally pinned as name=version."),
@@ -50,7 +47,7 @@ public enum ActionCatalog {
         })
 
     static let packageSource = ActionSchema(
-        "package-source", help: "Adds an apt source (with its signing key shipped in the bundle) or a yum/dnf repository.",
+        .packageSource, help: "Adds an apt source (with its signing key shipped in the bundle) or a yum/dnf repository.",
         summary: "name",
         options: [
             OptionSpec("name", .name, required: true, "The source's file name under sources.list.d or yum.repos.d."),
@@ -86,7 +83,7 @@ public enum ActionCatalog {
         })
 
     static let packageManager = ActionSchema(
-        "package-manager", help: "Refreshes the package lists and sets the package manager's proxy.",
+        .packageManager, help: "Refreshes the package lists and sets the package manager's proxy.",
         summary: "proxy",
         options: [
             OptionSpec("update", .boolean, "Refresh the package lists when they are older than cache-valid-time."),
@@ -100,7 +97,7 @@ public enum ActionCatalog {
         })
 
     static let file = ActionSchema(
-        "file", help: "Manages a file's content, owner, group and mode atomically, or removes it.",
+        .file, help: "Manages a file's content, owner, group and mode atomically, or removes it.",
         summary: "path",
         options: [
             OptionSpec("path", .path, required: true, "The file's absolute path on the node."),
@@ -129,7 +126,7 @@ public enum ActionCatalog {
         })
 
     static let directory = ActionSchema(
-        "directory", help: "Manages a directory, its owner, group and mode, or removes it with its contents.",
+        .directory, help: "Manages a directory, its owner, group and mode, or removes it with its contents.",
         shorthand: .option("path"), summary: "path",
         options: [
             OptionSpec("path", .path, required: true, "The directory's absolute path; missing parents are created."),
@@ -145,7 +142,7 @@ public enum ActionCatalog {
         })
 
     static let link = ActionSchema(
-        "link", help: "Manages a symbolic link.",
+        .link, help: "Manages a symbolic link.",
         summary: "path",
         options: [
             OptionSpec("path", .path, required: true, "The link's absolute path."),
@@ -160,7 +157,7 @@ public enum ActionCatalog {
         })
 
     static let line = ActionSchema(
-        "line", help: "Ensures a line is in a file (replacing the lines a regex matches), or that matching lines are gone.",
+        .line, help: "Ensures a line is in a file (replacing the lines a regex matches), or that matching lines are gone.",
         summary: "path",
         options: [
             OptionSpec("path", .path, required: true, "The file; it must exist."),
@@ -182,7 +179,7 @@ public enum ActionCatalog {
         })
 
     static let user = ActionSchema(
-        "user", help: "Manages a local user account.",
+        .user, help: "Manages a local user account.",
         shorthand: .option("name"), summary: "name",
         options: [
             OptionSpec("name", .account, required: true, "The login name."),
@@ -199,7 +196,7 @@ public enum ActionCatalog {
         })
 
     static let group = ActionSchema(
-        "group", help: "Manages a local group.",
+        .group, help: "Manages a local group.",
         shorthand: .option("name"), summary: "name",
         options: [
             OptionSpec("name", .account, required: true, "The group's name."),
@@ -210,7 +207,7 @@ public enum ActionCatalog {
         validate: { options, diagnostics in options.forbid(["gid", "system"], whenState: "absent", diagnostics) })
 
     static let authorizedKey = ActionSchema(
-        "authorized-key", help: "Authorizes an ssh public key for a user (~/.ssh/authorized_keys).",
+        .authorizedKey, help: "Authorizes an ssh public key for a user (~/.ssh/authorized_keys).",
         summary: "user",
         options: [
             OptionSpec("user", .account, required: true, "The user; it must exist."),
@@ -227,7 +224,7 @@ public enum ActionCatalog {
         })
 
     static let service = ActionSchema(
-        "service", help: "Starts, stops, restarts or reloads a service and sets whether it starts at boot (systemd, else the service command).",
+        .service, help: "Starts, stops, restarts or reloads a service and sets whether it starts at boot (systemd, else the service command).",
         shorthand: .option("name"), summary: "name",
         options: [
             OptionSpec("name", .name, required: true, "The service's name."),
@@ -242,7 +239,7 @@ public enum ActionCatalog {
         })
 
     static let exec = ActionSchema(
-        "exec", help: "Runs a script, guarded by creates, unless and only-if; it reports changed whenever the script runs.",
+        .exec, help: "Runs a script, guarded by creates, unless and only-if; it reports changed whenever the script runs.",
         shorthand: .option("script"), summary: "script",
         options: [
             OptionSpec("script", .script, required: true, "The script, shown in full in run.sh."),
@@ -260,7 +257,7 @@ public enum ActionCatalog {
         })
 
     static let sysctl = ActionSchema(
-        "sysctl", help: "Sets a kernel parameter now and at boot (/etc/sysctl.d/60-pallet-<name>.conf).",
+        .sysctl, help: "Sets a kernel parameter now and at boot (/etc/sysctl.d/60-pallet-<name>.conf).",
         summary: "name",
         options: [
             OptionSpec("name", .text, required: true, "The parameter, such as net.ipv4.ip_forward."),
@@ -280,7 +277,7 @@ public enum ActionCatalog {
         })
 
     static let cron = ActionSchema(
-        "cron", help: "Manages a cron job as /etc/cron.d/pallet-<name>.",
+        .cron, help: "Manages a cron job as /etc/cron.d/pallet-<name>.",
         summary: "name",
         options: [
             OptionSpec("name", .name, required: true, "The job's name."),

@@ -9,7 +9,7 @@ public struct ActionSchema: Sendable {
     }
 
     /// The action's key, such as `file`.
-    public var keyword: String
+    public var keyword: ActionKeyword
     /// One sentence of documentation.
     public var help: String
     /// The options, in documentation order.
@@ -22,7 +22,7 @@ public struct ActionSchema: Sendable {
     public var validate: @Sendable (ActionOptions, Diagnostics) -> Void
 
     /// Creates a schema.
-    public init(_ keyword: String, help: String, shorthand: Shorthand = .none, summary: String, options: [OptionSpec],
+    public init(_ keyword: ActionKeyword, help: String, shorthand: Shorthand = .none, summary: String, options: [OptionSpec],
                 validate: @escaping @Sendable (ActionOptions, Diagnostics) -> Void = { _, _ in }) {
         self.keyword = keyword
         self.help = help

@@ -1,27 +1,32 @@
-/// Decodes one list item of a phase or handler into an ``Action``, checking it against the
-/// action's schema in ``ActionCatalog``.
+/// Decodes one list item of a phase or handler into an ``Action`` (checked against the action's
+/// schema in ``ActionCatalog``) or a ``CrateUse``.
 struct ActionDecoder {
     let reader: FieldReader
     let files: LocalFiles
 
     var diagnostics: Diagnostics { reader.diagnostics }
 
-    /// Decodes the actions of a list, reporting problems and skipping broken items.
-    func decodeList(_ node: YAMLNode, context: String) -> [Action] {
+    /// Decodes the items of a list, reporting problems and skipping broken items.
+    func decodeList(_ node: YAMLNode, context: String) -> [PhaseItem] {
         guard let items = reader.list(node, context: context) else { return [] }
         return items.compactMap { decode($0, context: context) }
     }
 
-    /// Decodes one action item.
-    func decode(_ node: YAMLNode, context: String) -> Action? {
+    /// Decodes one item: a crate use, or an action.
+    func decode(_ node: YAMLNode, context: String) -> PhaseItem? {
         guard case .mapping(let pairs) = node.content else {
             diagnostics.error(node.location, "an action in \(context) must be a mapping such as '- exec: ...', found \(node.kindDescription)")
             return nil
         }
-        let keywords = ActionCatalog.all.map(\.keyword)
-        if pairs.contains(where: { if case .scalar("crate", _) = $0.key.content { true } else { false } }) {
-            return decodeCrateUse(node, context: context)
+        if pairs.contains(where: { if case .scalar(CrateUse.keyword, _) = $0.key.content { true } else { false } }) {
+            return decodeCrateUse(node, context: context).map(PhaseItem.crateUse)
         }
+        return decodeAction(node, pairs: pairs, context: context).map(PhaseItem.action)
+    }
+
+    /// Decodes an action item, whose keys are `pairs`.
+    func decodeAction(_ node: YAMLNode, pairs: [YAMLPair], context: String) -> Action? {
+        let keywords = ActionKeyword.allCases.map(\.rawValue)
         var actionPairs: [YAMLPair] = []
         for pair in pairs {
             guard case .scalar(let key, _) = pair.key.content else { continue }
@@ -29,7 +34,7 @@ struct ActionDecoder {
             if keywords.contains(key) {
                 actionPairs.append(pair)
             } else {
-                let hint = Suggestion.hint(for: key, in: keywords + ActionCatalog.commonKeys + ["crate"])
+                let hint = Suggestion.hint(for: key, in: keywords + ActionCatalog.commonKeys + [CrateUse.keyword])
                 diagnostics.error(pair.key.location, "unknown action '\(key)' in \(context)\(hint)")
                 return nil
             }
@@ -49,31 +54,28 @@ struct ActionDecoder {
         let notify = fields["notify"].flatMap { reader.nameList($0, context: "'notify'") } ?? []
         let when = fields["when"].flatMap(decodeWhen)
         guard let options else { return nil }
-        return Action(keyword: keyword, options: options, name: name, notify: notify, when: when, location: node.location)
+        return Action(keyword: schema.keyword, options: options, name: name, notify: notify, when: when, location: node.location)
     }
 
-    /// Decodes `- crate: NAME` with `with: {param: value}` into an action of keyword `crate`.
-    func decodeCrateUse(_ node: YAMLNode, context: String) -> Action? {
+    /// Decodes `- crate: NAME` with `with: {param: value}`: text values, and secrets written as
+    /// `{secret: ...}`.
+    func decodeCrateUse(_ node: YAMLNode, context: String) -> CrateUse? {
         guard let fields = reader.fields(node, allowed: SpecKeys.crateUse, context: "a crate use in \(context)"),
-              let nameNode = fields["crate"], let name = reader.name(nameNode, context: "'crate'") else { return nil }
-        var options = ActionOptions(location: node.location)
-        options.values["name"] = .text(Template.literal(name.value, at: name.location))
-        options.keyLocations["name"] = name.location
-        if let withNode = fields["with"], let values = reader.fields(withNode, allowed: nil, context: "'with'") {
-            var vars: [Variable] = []
-            var secrets: [(name: Located<String>, value: ValueSource)] = []
-            for (key, value) in values.pairs {
+              let nameNode = fields[CrateUse.keyword], let name = reader.name(nameNode, context: "'\(CrateUse.keyword)'") else { return nil }
+        var values: [Variable] = []
+        var secrets: [CrateUse.SecretValue] = []
+        if let withNode = fields["with"], let given = reader.fields(withNode, allowed: nil, context: "'with'") {
+            for (key, value) in given.pairs {
                 if case .mapping = value.content {
-                    if let source = valueSource(value, context: "parameter '\(key.value)'") { secrets.append((key, source)) }
+                    if case .secret(let reference)? = valueSource(value, context: "parameter '\(key.value)'") {
+                        secrets.append(CrateUse.SecretValue(name: key, reference: reference))
+                    }
                 } else if let text = reader.string(value, context: "parameter '\(key.value)'") {
-                    vars.append(Variable(name: key, value: text))
+                    values.append(Variable(name: key, value: text))
                 }
             }
-            options.values["with"] = .vars(vars)
-            options.values["with-secrets"] = .environment(secrets)
-            options.keyLocations["with"] = fields.keyLocation("with")
         }
-        return Action(keyword: "crate", options: options, name: nil, notify: [], when: nil, location: node.location)
+        return CrateUse(name: name, values: values, secrets: secrets, location: node.location)
     }
 
     /// Decodes the action's value: its short form or its mapping of options.

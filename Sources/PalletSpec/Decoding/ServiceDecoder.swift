@@ -7,17 +7,25 @@ struct ServiceDecoder {
     func decode(name: Located<String>, _ node: YAMLNode) -> Service? {
         let context = "service '\(name.value)'"
         guard let peek = reader.fields(node, allowed: nil, context: context) else { return nil }
+        let kinds = ProviderKind.allCases.map(\.rawValue)
         guard let providerNode = peek["provider"] else {
-            diagnostics.error(node.location, "\(context) needs 'provider' (virtualbox or hosts)")
+            diagnostics.error(node.location, "\(context) needs 'provider' (\(kinds.joined(separator: " or ")))")
             return nil
         }
-        guard let provider = reader.choice(providerNode, ["virtualbox", "hosts"], context: "'provider'") else { return nil }
-        let allowed = provider.value == "virtualbox" ? SpecKeys.virtualboxService : SpecKeys.hostsService
-        guard let fields = reader.fields(node, allowed: allowed, context: "\(context) (provider \(provider.value))") else { return nil }
-        if provider.value == "hosts" {
+        guard let choice = reader.choice(providerNode, kinds, context: "'provider'"),
+              let kind = ProviderKind(rawValue: choice.value) else { return nil }
+        guard let fields = reader.fields(node, allowed: SpecKeys.service(kind), context: "\(context) (provider \(kind))") else { return nil }
+        switch kind {
+        case .hosts:
             let hosts = fields["hosts"].flatMap { reader.list($0, context: "'hosts'") } ?? []
             return Service(name: name, provider: .hosts(hosts.compactMap(decodeHost)))
+        case .virtualbox:
+            return Service(name: name, provider: .virtualbox(decodeVirtualBox(fields)))
         }
+    }
+
+    /// The settings of a `virtualbox` service.
+    func decodeVirtualBox(_ fields: MappingFields) -> VirtualBoxService {
         let images = fields["images"].flatMap { reader.fields($0, allowed: nil, context: "'images'") }?.pairs
             .compactMap { decodeImage(name: $0.key, $0.value) } ?? []
         var hardware = HardwareModel.builtIn
@@ -29,7 +37,7 @@ struct ServiceDecoder {
         }
         let hardwareFiles = fields["hardware-files"].flatMap { reader.stringList($0, context: "'hardware-files'") } ?? []
         let network = fields["network"].flatMap(decodeNetwork)
-        return Service(name: name, provider: .virtualbox(VirtualBoxService(
+        return VirtualBoxService(
             nodePath: fields["node-path"].flatMap { reader.string($0, context: "'node-path'") },
             images: images,
             hardware: hardware,
@@ -37,7 +45,7 @@ struct ServiceDecoder {
             network: network,
             localInterface: fields["local-interface"].flatMap { reader.string($0, context: "'local-interface'") },
             bridgedInterface: fields["bridged-interface"].flatMap { reader.string($0, context: "'bridged-interface'") }
-        )))
+        )
     }
 
     /// Replaces the model of the same name, or appends a new one.

@@ -11,13 +11,13 @@ struct SpecBodyDecoder {
         if let phasesNode = fields["phases"], let phases = reader.fields(phasesNode, allowed: nil, context: "'phases' of \(context)") {
             for (name, value) in phases.pairs where reader.checkName(name, context: "phase name") {
                 let list = actions.decodeList(value, context: "phase '\(name.value)' of \(context)")
-                body.phases.append(PhaseContribution(name: name, actions: list))
+                body.phases.append(PhaseContribution(name: name, items: list))
             }
         }
         if let handlersNode = fields["handlers"], let handlers = reader.fields(handlersNode, allowed: nil, context: "'handlers' of \(context)") {
             for (name, value) in handlers.pairs where reader.checkName(name, context: "handler name") {
                 let list = actions.decodeList(value, context: "handler '\(name.value)' of \(context)")
-                body.handlers.append(Handler(name: name, actions: list))
+                body.handlers.append(Handler(name: name, items: list))
             }
         }
         if let varsNode = fields["vars"], let vars = reader.fields(varsNode, allowed: nil, context: "'vars' of \(context)") {

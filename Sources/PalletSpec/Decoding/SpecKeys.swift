@@ -21,6 +21,13 @@ public enum SpecKeys {
     ]
     /// A service of provider `hosts`.
     public static let hostsService = ["provider", "hosts"]
+    /// A service of provider `kind`.
+    public static func service(_ kind: ProviderKind) -> [String] {
+        switch kind {
+        case .virtualbox: return virtualboxService
+        case .hosts: return hostsService
+        }
+    }
     /// An image of a virtualbox service.
     public static let image = ["disk", "os-family", "os-version", "os-type", "login"]
     /// A host of a hosts service.

@@ -1,7 +1,7 @@
 /// One step of a phase or handler, as written in a spec.
 public struct Action: Sendable {
     /// The action's key, such as `file`.
-    public var keyword: String
+    public var keyword: ActionKeyword
     /// The action's options, decoded and checked against its schema.
     public var options: ActionOptions
     /// A human name for the step, shown in status lines.
@@ -14,7 +14,7 @@ public struct Action: Sendable {
     public var location: SourceLocation
 
     /// Creates an action.
-    public init(keyword: String, options: ActionOptions, name: Template?, notify: [Located<String>], when: WhenCondition?,
+    public init(keyword: ActionKeyword, options: ActionOptions, name: Template?, notify: [Located<String>], when: WhenCondition?,
                 location: SourceLocation) {
         self.keyword = keyword
         self.options = options
@@ -25,5 +25,5 @@ public struct Action: Sendable {
     }
 
     /// The action's schema.
-    public var schema: ActionSchema? { ActionCatalog.schema(keyword) }
+    public var schema: ActionSchema { keyword.schema }
 }

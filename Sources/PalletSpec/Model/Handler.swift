@@ -2,12 +2,12 @@
 public struct Handler: Sendable {
     /// The handler's name, as `notify` refers to it.
     public var name: Located<String>
-    /// The actions in order.
-    public var actions: [Action]
+    /// The actions and crate uses in order.
+    public var items: [PhaseItem]
 
     /// Creates a handler.
-    public init(name: Located<String>, actions: [Action]) {
+    public init(name: Located<String>, items: [PhaseItem]) {
         self.name = name
-        self.actions = actions
+        self.items = items
     }
 }

@@ -2,12 +2,12 @@
 public struct PhaseContribution: Sendable {
     /// The phase name as written, such as `configure` or `pre-configure`.
     public var name: Located<String>
-    /// The actions in order.
-    public var actions: [Action]
+    /// The actions and crate uses in order.
+    public var items: [PhaseItem]
 
     /// Creates a contribution.
-    public init(name: Located<String>, actions: [Action]) {
+    public init(name: Located<String>, items: [PhaseItem]) {
         self.name = name
-        self.actions = actions
+        self.items = items
     }
 }

@@ -7,11 +7,11 @@ public struct Service: Sendable {
         /// Existing machines listed by address.
         case hosts([HostEntry])
 
-        /// The provider's name as written in specs.
-        public var name: String {
+        /// The provider's kind.
+        public var kind: ProviderKind {
             switch self {
-            case .virtualbox: return "virtualbox"
-            case .hosts: return "hosts"
+            case .virtualbox: return .virtualbox
+            case .hosts: return .hosts
             }
         }
     }

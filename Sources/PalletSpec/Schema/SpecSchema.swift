@@ -68,7 +68,7 @@ public enum SpecSchema {
                 "phases": map(ref("actions")), "handlers": map(ref("actions")),
             ]),
             "hostsService": object(SpecKeys.hostsService, [
-                "provider": .object(["const": .string("hosts")]),
+                "provider": .object(["const": .string(ProviderKind.hosts.rawValue)]),
                 "hosts": .object(["type": .string("array"), "items": object(SpecKeys.host, [
                     "name": text, "group": text, "address": text, "port": .object(["type": .string("integer")]), "os-family": text,
                     "os-version": text, "login": login,
@@ -77,7 +77,7 @@ public enum SpecSchema {
                 ], required: ["name", "group", "address"])]),
             ], required: ["provider"]),
             "virtualboxService": object(SpecKeys.virtualboxService, [
-                "provider": .object(["const": .string("virtualbox")]),
+                "provider": .object(["const": .string(ProviderKind.virtualbox.rawValue)]),
                 "images": map(object(SpecKeys.image, ["disk": text, "os-family": text, "os-version": text, "os-type": text, "login": login],
                                      required: ["disk"])),
                 "hardware": map(object(SpecKeys.hardware, [:])),
@@ -112,12 +112,12 @@ public enum SpecSchema {
         var forms: [JSONValue] = [object(schema.options.map(\.key), options, required: schema.options.filter(\.required).map(\.key))]
         if case .option(let key) = schema.shorthand, let option = schema.option(key) { forms.append(value(option)) }
         let body: JSONValue = forms.count == 1 ? forms[0] : .object(["oneOf": .array(forms)])
-        return object([schema.keyword] + ActionCatalog.commonKeys, [
-            schema.keyword: body,
+        return object([schema.keyword.rawValue] + ActionCatalog.commonKeys, [
+            schema.keyword.rawValue: body,
             "name": text,
             "notify": names,
             "when": object(SpecKeys.when, ["os-family": .object(["oneOf": .array([text, names])])]),
-        ], required: [schema.keyword], description: schema.help)
+        ], required: [schema.keyword.rawValue], description: schema.help)
     }
 
     /// The JSON type of one option's value.

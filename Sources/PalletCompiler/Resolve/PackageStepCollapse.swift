@@ -1,17 +1,17 @@
 import PalletSpec
 
-/// Collapses the package steps of a phase into one package-manager transaction, as Pallet's
+/// Collapses the package steps of a phase into one ``PackageTransaction`` step, as Pallet's
 /// aggregated `package` action does.
 ///
 /// The phase runs `package-manager` steps first, then `package-source` steps, then the one
 /// `packages` transaction, then every other step in declared order.
-enum PackageTransaction {
+enum PackageStepCollapse {
     /// The steps of a phase, reordered and collapsed.
     static func collapse(_ steps: [PlanStep]) -> [PlanStep] {
-        let managers = steps.filter { $0.keyword == "package-manager" }
-        let sources = steps.filter { $0.keyword == "package-source" }
-        let packages = steps.filter { $0.keyword == "packages" || $0.keyword == "package" }
-        let others = steps.filter { !["package-manager", "package-source", "packages", "package"].contains($0.keyword) }
+        let managers = steps.filter { $0.keyword == .packageManager }
+        let sources = steps.filter { $0.keyword == .packageSource }
+        let packages = steps.filter { $0.keyword.isPackageRequest }
+        let others = steps.filter { ![.packageManager, .packageSource].contains($0.keyword) && !$0.keyword.isPackageRequest }
         guard let first = packages.first else { return managers + sources + others }
         var requests: [PackageRequest] = []
         var notify: [String] = []
@@ -30,8 +30,8 @@ enum PackageTransaction {
             }
         }
         let merged = PlanStep(
-            origin: first.origin, keyword: "packages", summary: ShellText(summary),
-            options: [("requests", .packageSet(requests))], notify: notify, osFamilies: [], via: nil
+            origin: first.origin, keyword: .packages, summary: ShellText(summary),
+            kind: .packages(PackageTransaction(requests: requests)), notify: notify, osFamilies: [], via: nil
         )
         return managers + sources + [merged] + others
     }
