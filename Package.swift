@@ -76,16 +76,30 @@ let package = Package(
             dependencies: ["PalletTestSupport"],
             path: "Tests/PalletFuzz"
         ),
+        // Test targets follow the modules: each depends only on what its files import.
         .testTarget(
             name: "PalletSpecTests",
-            dependencies: ["PalletSpec", "PalletTestSupport"]
+            dependencies: ["PalletSpec"]
         ),
+        // Compiling specs into out/: diagnostics, resolution, emitted scripts, tars.
         .testTarget(
             name: "PalletCompilerTests",
             dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletTestSupport"]
         ),
+        // The node runtime and the provisioning scripts at work: bundles on test hosts, runtime
+        // functions without root, the VBoxManage simulator.
+        .testTarget(
+            name: "PalletRuntimeTests",
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletTestSupport"]
+        ),
+        // The executor library used directly.
         .testTarget(
             name: "PalletExecutorTests",
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletExecutor", "PalletTestSupport"]
+        ),
+        // The pallet binary, run as a user runs it.
+        .testTarget(
+            name: "PalletCLITests",
             dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletExecutor", "PalletTestSupport"]
         ),
     ],

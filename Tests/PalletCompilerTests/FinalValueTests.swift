@@ -7,9 +7,13 @@ import Testing
 /// parameters and `{{ group }}`, and for every value a node can put in `{{ node.* }}`.
 @Suite("Final values after substitution")
 struct FinalValueTests {
-    /// Compiles one configure step of group `g` with `vars`, expecting errors; returns them.
-    func errors(vars: String, step: String) throws -> [String] {
-        let (tree, errors) = try compileMain("""
+    /// The spec file the tests write.
+    let main = "specs/main.yaml"
+
+    /// Compiles one configure step of group `g` with `vars` (either may hold markers such as
+    /// `⟨value⟩`), expecting errors; returns them and the spec with its markers.
+    func located(vars: String, step: String) throws -> (errors: [String], spec: MarkedText) {
+        let spec = mainSpec("""
             groups:
               g:
                 service: lab
@@ -18,24 +22,30 @@ struct FinalValueTests {
                   configure:
                     - \(step)
             """)
+        let (tree, errors) = try compile([main: spec.text])
         #expect(tree == nil, "nothing is compiled when a final value is bad")
-        return errors
+        return (errors, spec)
+    }
+
+    /// Compiles one configure step of group `g` with `vars`, expecting errors; returns them.
+    func errors(vars: String, step: String) throws -> [String] {
+        try located(vars: vars, step: step).errors
     }
 
     @Test("an account name from a variable ('-rf') is a located error naming the variable's definition")
     func accountFromVariable() throws {
-        let errors = try errors(vars: "{u: -rf}", step: "user: {name: \"{{ u }}\"}")
-        #expect(errors == ["specs/main.yaml:12:24: error: 'name' '-rf' is not a valid user or group name (after substitution: "
-            + "the value comes from variable 'u' defined at specs/main.yaml:9:15 as '-rf')"])
+        let (errors, spec) = try located(vars: "{u: ⟨u⟩-rf}", step: "user: {name: ⟨name⟩\"{{ u }}\"}")
+        #expect(errors == ["\(spec.at("name", in: main)): error: 'name' '-rf' is not a valid user or group name (after substitution: "
+            + "the value comes from variable 'u' defined at \(spec.at("u", in: main)) as '-rf')"])
     }
 
     @Test("a path with '..' from a variable is a located error")
     func pathFromVariable() throws {
-        let errors = try errors(vars: "{d: ../root/.ssh}", step: "file: {path: \"/home/{{ d }}/authorized_keys\", content: x}")
+        let (errors, spec) = try located(vars: "{d: ⟨d⟩../root/.ssh}", step: "file: {path: ⟨path⟩\"/home/{{ d }}/authorized_keys\", content: x}")
         #expect(errors.count == 1)
-        #expect(errors.first?.hasPrefix("specs/main.yaml:12:24: error: 'path' must be an absolute path without '.', '..' or empty components, "
-            + "found '/home/../root/.ssh/authorized_keys'") == true)
-        #expect(errors.first?.contains("variable 'd' defined at specs/main.yaml:9:15") == true)
+        #expect(errors.first?.hasPrefix("\(spec.at("path", in: main)): error: 'path' must be an absolute path without '.', '..' or empty components, "
+            + "found '/home/../root/.ssh/authorized_keys'") == true, "\(errors)")
+        #expect(errors.first?.contains("variable 'd' defined at \(spec.at("d", in: main))") == true, "\(errors)")
     }
 
     @Test("paths are checked by Unicode scalars: '..' followed by a combining mark is still '..'")
@@ -51,11 +61,11 @@ struct FinalValueTests {
 
     @Test("a cron command with a newline from a variable is a located error")
     func cronNewline() throws {
-        let errors = try errors(vars: "{c: \"true\\n* * * * * root touch /pwned\"}",
-                                step: "cron: {name: job, schedule: \"* * * * *\", command: \"{{ c }}\"}")
+        let (errors, spec) = try located(vars: "{c: ⟨c⟩\"true\\n* * * * * root touch /pwned\"}",
+                                         step: "cron: {name: job, schedule: \"* * * * *\", command: ⟨command⟩\"{{ c }}\"}")
         #expect(errors.count == 1)
-        #expect(errors.first?.hasPrefix("specs/main.yaml:12:61: error: 'command' must be a single line (after substitution: "
-            + "the value comes from variable 'c' defined at specs/main.yaml:9:15") == true)
+        #expect(errors.first?.hasPrefix("\(spec.at("command", in: main)): error: 'command' must be a single line (after substitution: "
+            + "the value comes from variable 'c' defined at \(spec.at("c", in: main))") == true, "\(errors)")
     }
 
     @Test("an apt proxy URL that would inject APT::Update::Pre-Invoke is refused, literal or from a variable")
@@ -64,10 +74,10 @@ struct FinalValueTests {
         let literal = try errors(vars: "{}", step: "package-manager: {proxy: \"\(hostile)\"}")
         #expect(literal.count == 1)
         #expect(literal.first?.contains("'proxy' must be an http:// or https:// URL of URL characters only") == true)
-        let substituted = try errors(vars: "{p: \"\(hostile)\"}", step: "package-manager: {proxy: \"{{ p }}\"}")
+        let (substituted, spec) = try located(vars: "{p: ⟨p⟩\"\(hostile)\"}", step: "package-manager: {proxy: ⟨proxy⟩\"{{ p }}\"}")
         #expect(substituted.count == 1)
-        #expect(substituted.first?.hasPrefix("specs/main.yaml:12:36: error: 'proxy' must be an http:// or https:// URL") == true)
-        #expect(substituted.first?.contains("variable 'p' defined at specs/main.yaml:9:15") == true)
+        #expect(substituted.first?.hasPrefix("\(spec.at("proxy", in: main)): error: 'proxy' must be an http:// or https:// URL") == true, "\(substituted)")
+        #expect(substituted.first?.contains("variable 'p' defined at \(spec.at("p", in: main))") == true, "\(substituted)")
         let fine = try compileMain("""
             groups:
               g:
@@ -107,45 +117,48 @@ struct FinalValueTests {
 
     @Test("a crate parameter is checked where the crate uses it, naming the 'with' value it came from")
     func crateParameter() throws {
-        let (tree, errors) = try compileMain("""
+        let spec = mainSpec("""
             crates:
               account:
                 params:
                   who: {}
                 phases:
                   configure:
-                    - user: {name: "{{ who }}"}
+                    - user: {name: ⟨name⟩"{{ who }}"}
             groups:
               g:
                 service: lab
                 phases:
                   configure:
-                    - crate: account
-                      with: {who: "--help"}
+                    - ⟨crate⟩crate: account
+                      with: {who: ⟨who⟩"--help"}
             """)
+        let (tree, errors) = try compile([main: spec.text])
         #expect(tree == nil)
         #expect(errors.count == 1)
-        #expect(errors.first?.hasPrefix("specs/main.yaml:12:24: error: 'name' '--help' is not a valid user or group name") == true)
-        #expect(errors.first?.contains("variable 'who' defined at specs/main.yaml:19:23 as '--help'; in crate account used at specs/main.yaml:18:11") == true)
+        #expect(errors.first?.hasPrefix("\(spec.at("name", in: main)): error: 'name' '--help' is not a valid user or group name") == true, "\(errors)")
+        #expect(errors.first?.contains("variable 'who' defined at \(spec.at("who", in: main)) as '--help'; in crate account used at \(spec.at("crate", in: main))") == true,
+                "\(errors)")
     }
 
     @Test("the built-in apt-proxy crate refuses a 'url' parameter that would inject into apt.conf, naming the 'with' value")
     func aptProxyCrate() throws {
-        let (tree, errors) = try compileMain(#"""
+        let spec = mainSpec(#"""
             groups:
               g:
                 service: lab
                 phases:
                   configure:
-                    - crate: apt-proxy
-                      with: {url: "http://10.0.2.2:3142\";APT::Update::Pre-Invoke{\"touch/pwned\";};\""}
+                    - ⟨crate⟩crate: apt-proxy
+                      with: {url: ⟨url⟩"http://10.0.2.2:3142\";APT::Update::Pre-Invoke{\"touch/pwned\";};\""}
             """#)
+        let (tree, errors) = try compile([main: spec.text])
         #expect(tree == nil)
         #expect(errors.count == 1)
         #expect(errors.first?.hasPrefix("pallet:crates.yaml:") == true, "\(errors)")
         #expect(errors.first?.contains("'proxy' must be an http:// or https:// URL of URL characters only") == true, "\(errors)")
-        #expect(errors.first?.contains("variable 'url' defined at specs/main.yaml:12:23") == true, "\(errors)")
-        #expect(errors.first?.contains("in crate apt-proxy used at specs/main.yaml:11:11") == true, "\(errors)")
+        #expect(errors.first?.contains("variable 'url' defined at \(spec.at("url", in: main))") == true, "\(errors)")
+        #expect(errors.first?.contains("in crate apt-proxy used at \(spec.at("crate", in: main))") == true, "\(errors)")
     }
 
     @Test("node values are checked with every value a node can have: a node name is no account, an address no path component")

@@ -14,14 +14,7 @@ struct ProjectInputTests {
     func compileWithOutside(_ step: String, links: [String: String] = [:]) throws -> (OutputTree?, [String], String) {
         let outside = try TemporaryProject(files: ["secret.txt": "root-only content\n"])
         defer { outside.remove() }
-        let project = try TemporaryProject(files: ["specs/main.yaml": hostsPreamble + """
-            groups:
-              g:
-                service: lab
-                phases:
-                  configure:
-                    - \(step.replacingOccurrences(of: "OUTSIDE", with: outside.root))
-            """, "specs/inside.txt": "fine\n"])
+        let project = try TemporaryProject(files: ["specs/main.yaml": spec(step, outside: outside.root).text, "specs/inside.txt": "fine\n"])
         defer { project.remove() }
         for (path, target) in links {
             try FileManager.default.createSymbolicLink(atPath: project.root + "/" + path,
@@ -33,13 +26,27 @@ struct ProjectInputTests {
         return (tree, diagnostics.sorted.map(\.description), String(decoding: bytes, as: UTF8.self))
     }
 
+    /// The `specs/main.yaml` that `compileWithOutside` writes for `step` (with its markers), with
+    /// `OUTSIDE` standing for the folder `outside`.
+    func spec(_ step: String, outside: String = "OUTSIDE") -> MarkedText {
+        mainSpec("""
+            groups:
+              g:
+                service: lab
+                phases:
+                  configure:
+                    - \(step.replacingOccurrences(of: "OUTSIDE", with: outside))
+            """)
+    }
+
     @Test("a source or template reached with '../' outside the project is a located error and nothing is compiled")
     func dotDot() throws {
         for key in ["source", "template"] {
-            let (tree, errors, _) = try compileWithOutside("file: {path: /etc/x, \(key): ../../../../../../../../etc/passwd}")
+            let step = "file: {path: /etc/x, \(key): ⟨value⟩../../../../../../../../etc/passwd}"
+            let (tree, errors, _) = try compileWithOutside(step)
             #expect(tree == nil)
             #expect(errors.count == 1)
-            #expect(errors.first?.hasPrefix("specs/main.yaml:11:\(key == "source" ? 40 : 42): error: '../../../../../../../../etc/passwd' is outside the project folder "
+            #expect(errors.first?.hasPrefix("\(spec(step).at("value", in: "specs/main.yaml")): error: '../../../../../../../../etc/passwd' is outside the project folder "
                 + "(it resolves to /etc/passwd)") == true, "\(errors)")
         }
     }
@@ -53,9 +60,10 @@ struct ProjectInputTests {
 
     @Test("a symbolic link inside the project that points outside it is outside: its content never reaches out/")
     func symlinkOut() throws {
-        let (tree, errors, all) = try compileWithOutside("file: {path: /etc/x, template: link.txt}", links: ["specs/link.txt": "OUTSIDE/secret.txt"])
+        let step = "file: {path: /etc/x, template: ⟨link⟩link.txt}"
+        let (tree, errors, all) = try compileWithOutside(step, links: ["specs/link.txt": "OUTSIDE/secret.txt"])
         #expect(tree == nil)
-        #expect(errors.first?.hasPrefix("specs/main.yaml:11:42: error: 'link.txt' is outside the project folder") == true, "\(errors)")
+        #expect(errors.first?.hasPrefix("\(spec(step).at("link", in: "specs/main.yaml")): error: 'link.txt' is outside the project folder") == true, "\(errors)")
         #expect(!all.contains("root-only content"))
         let (dirTree, dirErrors, _) = try compileWithOutside("package-source: {name: x, url: \"http://deb.example\", key-file: keys/k.asc}",
                                                             links: ["specs/keys": "OUTSIDE"])
@@ -78,41 +86,44 @@ struct ProjectInputTests {
         defer { outside.remove() }
         let sibling = (outside.root as NSString).lastPathComponent
         for pattern in ["../../\(sibling)/hw/*.yaml", "linked/*.yaml"] {
-            let project = try TemporaryProject(files: ["specs/main.yaml": """
+            let spec = MarkedText("""
                 services:
                   vbox:
                     provider: virtualbox
                     images: {deb12: {disk: /d12.vdi, os-family: debian, os-version: "12"}}
-                    hardware-files: ["\(pattern)"]
+                    hardware-files: [⟨pattern⟩"\(pattern)"]
                 project: demo
-                """])
+                """)
+            let project = try TemporaryProject(files: ["specs/main.yaml": spec.text])
             defer { project.remove() }
             try FileManager.default.createSymbolicLink(atPath: project.root + "/specs/linked", withDestinationPath: outside.root + "/hw")
             let diagnostics = Diagnostics()
             _ = SpecLoader(projectRoot: project.root).load(diagnostics: diagnostics)
             let errors = diagnostics.sorted.map(\.description)
             #expect(errors.count == 1)
-            #expect(errors.first?.hasPrefix("specs/main.yaml:5:22: error: hardware file '") == true, "\(errors)")
+            #expect(errors.first?.hasPrefix("\(spec.at("pattern", in: "specs/main.yaml")): error: hardware file '") == true, "\(errors)")
             #expect(errors.first?.contains("is outside the project folder") == true, "\(errors)")
         }
     }
 
     @Test("PLAN.md names every secret's source in full: the control-host file path as written, and the environment variable")
     func secretsInPlan() throws {
-        let (tree, errors) = try compileMain("""
+        let spec = mainSpec("""
             groups:
               g:
                 service: lab
                 phases:
                   configure:
-                    - file: {path: /etc/app/token, content: {secret: {file: "/home/operator/.secrets/app token"}}}
-                    - exec: {script: "app migrate", environment: {DB: {secret: {env: DB_PASSWORD}}, K: {secret: {file: ~/keys/`odd`}}}}
+                    - file: {path: /etc/app/token, content: ⟨token⟩{secret: {file: "/home/operator/.secrets/app token"}}}
+                    - exec: {script: "app migrate", environment: {DB: ⟨db⟩{secret: {env: DB_PASSWORD}}, K: ⟨odd⟩{secret: {file: ~/keys/`odd`}}}}
             """)
+        let (tree, errors) = try compile(["specs/main.yaml": spec.text])
+        let main = "specs/main.yaml"
         #expect(errors.isEmpty)
         let plan = try #require(tree?.text("PLAN.md"))
         #expect(plan.contains("Secrets read on the control host at apply time and sent to the nodes:"))
-        #expect(plan.contains("- secret from control-host file `/home/operator/.secrets/app token` — specs/main.yaml:11:49"), "\(plan)")
-        #expect(plan.contains("- secret from environment variable `DB_PASSWORD` — specs/main.yaml:12:59"), "\(plan)")
-        #expect(plan.contains("- secret from control-host file `` ~/keys/`odd` `` — specs/main.yaml:12:92"), "\(plan)")
+        #expect(plan.contains("- secret from control-host file `/home/operator/.secrets/app token` — \(spec.at("token", in: main))"), "\(plan)")
+        #expect(plan.contains("- secret from environment variable `DB_PASSWORD` — \(spec.at("db", in: main))"), "\(plan)")
+        #expect(plan.contains("- secret from control-host file `` ~/keys/`odd` `` — \(spec.at("odd", in: main))"), "\(plan)")
     }
 }

@@ -74,9 +74,10 @@ struct ProvisionScriptTests {
 /// The project's identity: required with a virtualbox service, in VM names and in orphans.sh.
 @Suite("Project identity in provisioning scripts")
 struct ProjectIdentityTests {
-    static let body = """
+    /// Specs with a virtualbox service and no `project`, a marker at the service.
+    static let marked = MarkedText("""
         services:
-          vbox:
+          ⟨vbox⟩vbox:
             provider: virtualbox
             images:
               img: {disk: /srv/base.vdi, os-type: Debian_64}
@@ -86,24 +87,28 @@ struct ProjectIdentityTests {
         groups:
           web: {service: vbox, node: n, count: 2}
           db: {service: vbox, node: n, count: 1}
-        """
+        """)
+    /// The specs as written.
+    static let body = marked.text
 
     @Test("a virtualbox service without 'project' is an error at the service saying what to add; nothing is written")
     func projectRequired() throws {
         let (tree, errors) = try compile(["specs/a.yaml": Self.body])
         #expect(tree == nil)
-        #expect(errors.contains { $0.hasPrefix("specs/a.yaml:2:3: error: virtualbox service 'vbox' needs the project's name: add 'project: NAME'") },
+        #expect(errors.contains { $0.hasPrefix("\(Self.marked.at("vbox", in: "specs/a.yaml")): error: virtualbox service 'vbox' needs the project's name: add 'project: NAME'") },
                 "\(errors)")
     }
 
     @Test("'project' must be lowercase letters, digits and '-', and is defined once", arguments: ["Web", "1abc", "a b", "a_b", String(repeating: "a", count: 33)])
     func projectRules(name: String) throws {
-        let (tree, errors) = try compile(["specs/a.yaml": "project: '\(name)'\n" + Self.body])
+        let bad = MarkedText("project: ⟨name⟩'\(name)'\n" + Self.body)
+        let (tree, errors) = try compile(["specs/a.yaml": bad.text])
         #expect(tree == nil)
-        #expect(errors.contains { $0.hasPrefix("specs/a.yaml:1:10: error: 'project' must be 1 to 32 lowercase letters") }, "\(errors)")
-        let (twice, twiceErrors) = try compile(["specs/a.yaml": "project: one\n" + Self.body, "specs/b.yaml": "project: two\n"])
+        #expect(errors.contains { $0.hasPrefix("\(bad.at("name", in: "specs/a.yaml")): error: 'project' must be 1 to 32 lowercase letters") }, "\(errors)")
+        let second = MarkedText("project: ⟨two⟩two\n")
+        let (twice, twiceErrors) = try compile(["specs/a.yaml": "project: one\n" + Self.body, "specs/b.yaml": second.text])
         #expect(twice == nil)
-        #expect(twiceErrors.contains { $0.hasPrefix("specs/b.yaml:1:10: error: 'project' is defined twice") }, "\(twiceErrors)")
+        #expect(twiceErrors.contains { $0.hasPrefix("\(second.at("two", in: "specs/b.yaml")): error: 'project' is defined twice") }, "\(twiceErrors)")
     }
 
     @Test("VM names carry the project; a bridged adapter with no interface named is chosen at creation, never a guessed eth0; orphans.sh knows the groups")

@@ -6,7 +6,7 @@ import Testing
 @Suite("Resolution: extends, phases, vars")
 struct ResolutionTests {
     func plan(_ yaml: String) throws -> (Plan?, [String]) {
-        let project = try TemporaryProject(files: ["specs/main.yaml": hostsPreamble + yaml])
+        let project = try TemporaryProject(files: ["specs/main.yaml": mainSpec(yaml).text])
         defer { project.remove() }
         let diagnostics = Diagnostics()
         let specs = SpecLoader(projectRoot: project.root).load(diagnostics: diagnostics)
@@ -99,18 +99,20 @@ struct ResolutionTests {
 
     @Test("an undefined variable is a located error")
     func undefinedVariable() throws {
-        let (_, errors) = try plan("""
+        let yaml = """
             groups:
               g:
                 service: lab
                 vars: {port: "80"}
-                phases: {configure: [{file: {path: "/etc/{{ prot }}"}}]}
-            """)
-        #expect(errors == ["specs/main.yaml:10:40: error: undefined variable 'prot' in group 'g'; did you mean 'port'?"])
+                phases: {configure: [{file: {path: ⟨prot⟩"/etc/{{ prot }}"}}]}
+            """
+        let (_, errors) = try plan(yaml)
+        #expect(errors == ["\(mainSpec(yaml).at("prot", in: "specs/main.yaml")): error: undefined variable 'prot' in group 'g'; did you mean 'port'?"])
     }
 
     @Test("hosts groups list their nodes; virtualbox groups get indexed names and a resolved machine")
     func nodesAndMachines() throws {
+        let nodes = MarkedText("nodes:\n  t: {image: ⟨tie⟩{os-family: debian}}\n")
         let project = try TemporaryProject(files: [
             "specs/main.yaml": """
                 project: demo
@@ -132,14 +134,14 @@ struct ResolutionTests {
                   tie: {service: vbox, node: t, count: 1}
                 """,
             "specs/hw/extra.yaml": "huge: {memory: 16384, cpus: 8}\n",
-            "specs/nodes.yaml": "nodes:\n  t: {image: {os-family: debian}}\n",
+            "specs/nodes.yaml": nodes.text,
         ])
         defer { project.remove() }
         let diagnostics = Diagnostics()
         let specs = SpecLoader(projectRoot: project.root).load(diagnostics: diagnostics)
         let plan = Resolver(specs: specs, diagnostics: diagnostics).resolve()
         #expect(diagnostics.sorted.map(\.description) == [
-            "specs/nodes.yaml:2:14: error: 2 images of service 'vbox' match os-family debian: 'deb12', 'deb11'; name one, or add os-version",
+            "\(nodes.at("tie", in: "specs/nodes.yaml")): error: 2 images of service 'vbox' match os-family debian: 'deb12', 'deb11'; name one, or add os-version",
         ])
         let web = try #require(plan.groups.first { $0.name == "web" })
         #expect(web.nodes.map(\.name) == ["web-1", "web-2", "web-3"])

@@ -177,6 +177,16 @@ public struct TestHost: Sendable, Hashable {
         try exec(["bash", "-c", script], stdin: stdin)
     }
 
+    /// The machine-side pid of the host's listening sshd (a child of the host's init), which
+    /// starts every ssh session of the host: a tracer attached to it sees all their processes.
+    public func sshdProcess() throws -> Int32 {
+        let initPid = try TestHostSupport.readText(stateDirectory + "/pid").trimmingCharacters(in: .whitespacesAndNewlines)
+        let found = try ProcessRunner.run(["pgrep", "-P", initPid, "-x", "sshd"])
+        let pids = found.stdout.split(separator: "\n").compactMap { Int32($0) }
+        guard pids.count == 1, let pid = pids.first else { throw TestHostError("the sshd of host \(name) (init \(initPid)): \(found.combined)") }
+        return pid
+    }
+
     /// Kills every process of the host and checks that nothing of it is left (processes,
     /// mounts). Keeps the state directory, so ``upperDirectory`` can still be inspected.
     public func down() throws {

@@ -47,11 +47,12 @@ struct SecretDeliveryTests {
     @Test("a secret file path whose identifier would not fit in a file name is a located error")
     func longSecretPathRefused() throws {
         let path = "/" + String(repeating: "a/", count: 90)
-        let project = try TemporaryProject(files: ["specs/a.yaml": Self.oneHost(configure: #"{file: {path: /etc/x, content: {secret: {file: "\#(path)"}}}}"#)])
+        let spec = MarkedText(Self.oneHost(configure: #"{file: {path: /etc/x, content: {secret: {file: ⟨path⟩"\#(path)"}}}}"#))
+        let project = try TemporaryProject(files: ["specs/a.yaml": spec.text])
         defer { project.remove() }
         let run = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("specs/a.yaml:7:89: error: this secret file path is too long"), "\(run.stderr)")
+        #expect(run.stderr.contains("\(spec.at("path", in: "specs/a.yaml")): error: this secret file path is too long"), "\(run.stderr)")
         #expect(!project.exists("out"))
     }
 

@@ -46,13 +46,14 @@ struct UserConfigTests {
 
     @Test("unknown keys in the user configuration are located errors")
     func unknownKeys() throws {
-        let home = try TemporaryProject(files: ["config.yaml": "admin-user: {username: ops}\ngroups: {}\n"])
+        let config = MarkedText("admin-user: {username: ops}\n⟨groups⟩groups: {}\n")
+        let home = try TemporaryProject(files: ["config.yaml": config.text])
         defer { home.remove() }
         let project = try TemporaryProject(files: ["specs/a.yaml": "groups: {}\n"])
         defer { project.remove() }
         let diagnostics = Diagnostics()
         _ = SpecLoader(projectRoot: project.root, userConfigDirectory: home.root).load(diagnostics: diagnostics)
-        #expect(diagnostics.sorted.contains { $0.description.hasSuffix("config.yaml:2:1: error: unknown key 'groups' in the user configuration (it holds admin-user and services)") },
+        #expect(diagnostics.sorted.contains { $0.description.hasSuffix("config.yaml:\(config["groups"]): error: unknown key 'groups' in the user configuration (it holds admin-user and services)") },
                 "\(diagnostics.sorted)")
     }
 

@@ -1,6 +1,4 @@
 import Foundation
-import PalletContract
-import PalletExecutor
 import PalletTestSupport
 import Testing
 
@@ -8,14 +6,6 @@ import Testing
 /// reports `unknown`, which the executor parses and counts as a possible change.
 @Suite("apply --check and steps it cannot evaluate", .serialized, .enabled(if: TestHostSupport.requireRoot("apply --check on test hosts")))
 struct CheckModeTests {
-    @Test("the status line parser keeps the unknown status of a step and of a handler step")
-    func parsesUnknown() {
-        #expect(StatusLine.parse("::pallet step 2/3 unknown exec touch /x")
-            == .step(index: 2, total: 3, status: .unknown, text: "exec touch /x", handler: nil))
-        #expect(StatusLine.parse("::pallet handler reload 1/1 unknown exec nginx -t")
-            == .step(index: 1, total: 1, status: .unknown, text: "exec nginx -t", handler: "reload"))
-    }
-
     @Test("a guarded exec is unknown in check mode: counted as a possible change (exit 2), its guard not run, nothing changed")
     func guardedExecIsUnknown() throws {
         try TestHostCluster.with(names: ["db1"]) { cluster in

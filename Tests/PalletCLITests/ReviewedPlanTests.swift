@@ -1,5 +1,4 @@
 import Foundation
-import PalletCompiler
 import PalletContract
 import PalletExecutor
 import PalletTestSupport

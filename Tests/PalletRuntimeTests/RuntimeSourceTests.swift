@@ -55,7 +55,8 @@ struct RuntimeSourceTests {
         let paths = try Self.sourceFiles().map { Self.module + "/" + $0 }
         // Each folder's .shellcheckrc says the files are bash and why two checks are off for
         // fragments; the assembled scripts are checked with all of them (ShellSafetyTests).
-        try expectCleanShell(paths, shellcheck: ["--severity=style", "--format=gcc"])
+        let problems = try shellProblems(paths, shellcheck: ["--severity=style", "--format=gcc"])
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
     @Test("shellcheck of a source reports the source's own file and line")

@@ -1,19 +1,17 @@
 import Foundation
-import PalletCompiler
 import PalletContract
-import PalletTestSupport
 
 /// The outcome of running one bundle on a test host.
-struct BundleRun {
+public struct BundleRun: Sendable {
     /// The process result of the run.
-    var result: ProcessResult
+    public var result: ProcessResult
     /// The `::pallet step` and `::pallet handler` lines, without the `::pallet ` prefix.
-    var statusLines: [String] {
+    public var statusLines: [String] {
         result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("::pallet step ") || $0.hasPrefix("::pallet handler ") }
             .map { String($0.dropFirst("::pallet ".count)) }
     }
     /// The status word of each step line, in order.
-    var statuses: [String] {
+    public var statuses: [String] {
         statusLines.compactMap { line in
             let words = line.split(separator: " ")
             if words.first == "step", words.count > 2 { return String(words[2]) }
@@ -22,7 +20,7 @@ struct BundleRun {
         }
     }
     /// The `::pallet end` line.
-    var endLine: String? {
+    public var endLine: String? {
         result.stdout.split(separator: "\n").last { $0.hasPrefix("::pallet end ") }.map(String.init)
     }
 }
@@ -31,7 +29,7 @@ extension TestHost {
     /// Unpacks `archive` into a private temp folder on the host and runs its `run.sh` as root.
     ///
     /// - Parameter runner: The words before `bash run.sh`, such as an `strace` invocation.
-    func runBundle(_ archive: [UInt8], environment: [String: String] = [:], runner: [String] = []) throws -> BundleRun {
+    public func runBundle(_ archive: [UInt8], environment: [String: String] = [:], runner: [String] = []) throws -> BundleRun {
         var exports = ""
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
             exports += "export \(name)=\(ShellQuoting.quote(value)); "
@@ -42,7 +40,7 @@ extension TestHost {
     }
 
     /// A file written on the host, read from its upper dir; nil when the host did not write it.
-    func writtenFile(_ path: String) -> [UInt8]? {
+    public func writtenFile(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: upperDirectory + path).map { [UInt8]($0) }
     }
 }

@@ -1,11 +1,9 @@
 import PalletCompiler
 import PalletContract
 import PalletSpec
-import PalletTestSupport
-import Testing
 
 /// Compiles in-memory spec files; returns the tree (nil on errors) and every diagnostic as text.
-func compile(_ files: [String: String]) throws -> (OutputTree?, [String]) {
+public func compile(_ files: [String: String]) throws -> (OutputTree?, [String]) {
     let project = try TemporaryProject(files: files)
     defer { project.remove() }
     let diagnostics = Diagnostics()
@@ -14,7 +12,7 @@ func compile(_ files: [String: String]) throws -> (OutputTree?, [String]) {
 }
 
 /// Compiles `specs/main.yaml` after a preamble defining service `lab` with host `h1` of group `g`.
-func compileMain(_ yaml: String, extra: [String: String] = [:]) throws -> (OutputTree?, [String]) {
+public func compileMain(_ yaml: String, extra: [String: String] = [:]) throws -> (OutputTree?, [String]) {
     var files = extra
     files["specs/main.yaml"] = hostsPreamble + yaml
     return try compile(files)
@@ -22,7 +20,7 @@ func compileMain(_ yaml: String, extra: [String: String] = [:]) throws -> (Outpu
 
 /// Compiles `specs/main.yaml` after the hosts preamble, with more project files given as bytes
 /// (project-relative path to contents), such as a `source` or `template` next to the spec.
-func compileMain(_ yaml: String, files: [String: [UInt8]]) throws -> (OutputTree?, [String]) {
+public func compileMain(_ yaml: String, files: [String: [UInt8]]) throws -> (OutputTree?, [String]) {
     let project = try TemporaryProject(files: ["specs/main.yaml": hostsPreamble + yaml])
     defer { project.remove() }
     for (path, bytes) in files { try project.write(path, bytes: bytes) }
@@ -32,7 +30,7 @@ func compileMain(_ yaml: String, files: [String: [UInt8]]) throws -> (OutputTree
 }
 
 /// A hosts service `lab` with one host `h1` in group `g` (the group itself is left to the test).
-let hostsPreamble = """
+public let hostsPreamble = """
     services:
       lab:
         provider: hosts
@@ -41,20 +39,28 @@ let hostsPreamble = """
 
     """
 
+/// `yaml` after the hosts preamble, as `compileMain` writes `specs/main.yaml`, its markers
+/// (`⟨name⟩`) placed in that file.
+public func mainSpec(_ yaml: String) -> MarkedText {
+    MarkedText(hostsPreamble + yaml)
+}
+
 extension OutputTree {
     /// A file's text.
-    func text(_ path: String) -> String? {
+    public func text(_ path: String) -> String? {
         files[path].map { String(decoding: $0.bytes, as: UTF8.self) }
     }
 }
 
-/// Expects `bash -n` to accept each script of `paths` and shellcheck (with `options`, such as
-/// `--severity=style`) to find nothing in them.
-func expectCleanShell(_ paths: [String], shellcheck options: [String]) throws {
+/// What `bash -n` and shellcheck (with `options`, such as `--severity=style`) find wrong in the
+/// scripts at `paths`; empty when every script is clean.
+public func shellProblems(_ paths: [String], shellcheck options: [String]) throws -> [String] {
+    var problems: [String] = []
     for path in paths {
         let syntax = try ProcessRunner.run(["bash", "-n", path])
-        #expect(syntax.status == 0, "bash -n \(path): \(syntax.stderr)")
+        if syntax.status != 0 { problems.append("bash -n \(path): \(syntax.stderr)") }
     }
     let shellcheck = try ProcessRunner.run(["shellcheck"] + options + paths)
-    #expect(shellcheck.status == 0, "shellcheck:\n\(shellcheck.stdout)\(shellcheck.stderr)")
+    if shellcheck.status != 0 { problems.append("shellcheck:\n\(shellcheck.stdout)\(shellcheck.stderr)") }
+    return problems
 }

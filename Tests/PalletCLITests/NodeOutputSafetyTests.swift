@@ -136,11 +136,10 @@ struct NodeOutputSafetyTests {
                 """)
             defer { setup.project.remove() }
             #expect(try setup.pallet(["plan"]).status == 0)
-            // Watches the real processes: every ssh command line to this test's host (its address
-            // is this test's alone while the host is up) while pallet runs.
-            let watcher = CommandLineWatcher(lookingFor: ["-- \(cluster.hosts[0].address) "])
-            let run = try setup.pallet(["apply"])
-            let seen = Set(watcher.stop().filter { $0.hasPrefix("/usr/bin/ssh ") })
+            // Every ssh pallet starts, with its arguments in full (strace's execve trace of pallet).
+            let trace = cluster.directory + "/control.trace"
+            let run = try setup.pallet(["apply"], trace: trace)
+            let seen = Set(try ExecTrace.read(trace).filter { $0.program.hasSuffix("/ssh") }.map { $0.arguments.joined(separator: " ") })
             #expect(run.status == 0, "\(run.combined)")
             #expect(seen.contains { $0.contains("StrictHostKeyChecking=accept-new") }, "the first-contact probe was seen: \(seen)")
             #expect(seen.contains { $0.contains("/bin/bash -c") }, "the phase was seen: \(seen)")

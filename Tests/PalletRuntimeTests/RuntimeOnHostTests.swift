@@ -14,7 +14,7 @@ struct RuntimeOnHostTests {
 
     @Test("hostile strings in paths, contents, scripts and environments have exactly their literal effect")
     func hostileStrings() throws {
-        let (tree, errors) = try compile(["specs/main.yaml": hostileSpecs()])
+        let (tree, errors) = try compile(["specs/main.yaml": HostileStrings.specs()])
         #expect(errors.isEmpty)
         let bundle = try archive(tree)
         try TestHost.with(name: "hostile") { host in

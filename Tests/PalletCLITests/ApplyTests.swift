@@ -53,9 +53,12 @@ struct ApplyTests {
             defer { setup.project.remove() }
             #expect(try setup.pallet(["plan"]).status == 0)
             let environment = ["APP_TOKEN": token]
-            let watcher = CommandLineWatcher(lookingFor: [token, password])
+            // Every program started on the control host (pallet's tree) and on the nodes (every
+            // ssh session of each host's sshd) while pallet runs.
+            let control = cluster.directory + "/control.trace"
+            let nodes = try ExecTrace.attach(to: cluster.hosts.map { try $0.sshdProcess() }, file: cluster.directory + "/nodes.trace")
 
-            let first = try setup.pallet(["apply", "--json"], environment: environment)
+            let first = try setup.pallet(["apply", "--json"], environment: environment, trace: control)
             #expect(first.status == 0, "\(first.combined)")
             let web2 = try #require(cluster["web2"])
             #expect(web2.upperFile("/etc/app.conf") == Array("web web2 #2\n".utf8))
@@ -64,12 +67,12 @@ struct ApplyTests {
             #expect(cluster["db1"]?.upperFile("/etc/app.conf") == Array("db db1\n".utf8))
             #expect(first.stdout.contains("\"outcome\" : \"changed\""))
 
-            let second = try setup.pallet(["apply", "--detailed-exitcode"], environment: environment)
+            let second = try setup.pallet(["apply", "--detailed-exitcode"], environment: environment, trace: control)
             #expect(second.status == 0, "nothing should change: \(second.combined)")
             #expect(second.stderr.contains("web2  web    3     0             0       0"), "\(second.stderr)")
 
             #expect(try web2.shell("echo drift > /etc/app.conf").status == 0)
-            let check = try setup.pallet(["apply", "--check", "--json", "--detailed-exitcode"], environment: environment)
+            let check = try setup.pallet(["apply", "--check", "--json", "--detailed-exitcode"], environment: environment, trace: control)
             #expect(check.status == 2, "\(check.combined)")
             #expect(web2.upperFile("/etc/app.conf") == Array("drift\n".utf8))
             let report = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]
@@ -81,13 +84,23 @@ struct ApplyTests {
             #expect(diffs.contains("+web web2 #2"), "\(diffs)")
             #expect(check.stderr.contains("--- web2 configure: would change"))
 
-            let lift = try setup.pallet(["lift", "--phase", "deploy", "--group", "web"])
+            let lift = try setup.pallet(["lift", "--phase", "deploy", "--group", "web"], trace: control)
             #expect(lift.status == 0, "\(lift.combined)")
             #expect(web2.upperFile("/etc/app.deployed") != nil)
             #expect(cluster["db1"]?.upperFile("/etc/app.deployed") == nil)
 
-            let leaks = watcher.stop()
-            #expect(leaks.isEmpty, "a secret appeared in a process's arguments: \(leaks)")
+            let nodeCalls = try nodes.stop()
+            let controlCalls = try ExecTrace.read(control)
+            // The traces saw what ran: ssh to every host on the control side; on the nodes, sudo
+            // and the bundle's run.sh.
+            for host in cluster.hosts {
+                #expect(controlCalls.contains { $0.program.hasSuffix("/ssh") && $0.arguments.contains(host.address) },
+                        "ssh to \(host.name) traced: \(controlCalls.map(\.program))")
+            }
+            #expect(nodeCalls.contains { $0.arguments.first == "sudo" }, "sudo traced on the nodes: \(nodeCalls.count) calls")
+            #expect(nodeCalls.contains { $0.arguments.contains { $0.hasSuffix("/run.sh") } }, "run.sh traced on the nodes: \(nodeCalls.count) calls")
+            let found = leaks(of: [token, password], in: controlCalls + nodeCalls)
+            #expect(found.isEmpty, "a secret appeared in a process's arguments: \(found)")
             let written = try setup.everythingWritten()
             #expect(!written.contains(token) && !written.contains(password), "a secret was written into out/ or .pallet/")
             for output in [first, second, check, lift] {
