@@ -79,7 +79,7 @@ let package = Package(
         // Test targets follow the modules: each depends only on what its files import.
         .testTarget(
             name: "PalletSpecTests",
-            dependencies: ["PalletSpec"]
+            dependencies: ["PalletSpec", "PalletTestSupport"]
         ),
         // Compiling specs into out/: diagnostics, resolution, emitted scripts, tars.
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import PalletExecutor
 import PalletTestSupport
 
 /// A project whose hosts service lists the hosts of a test cluster, with the cluster's key as
@@ -61,5 +62,21 @@ func leaks(of needles: [String], in calls: [ExecCall]) -> [String] {
             found.append("environment of \(call)")
         }
         return found
+    }
+}
+
+/// The environment entries of traced ssh starts that are not, byte for byte, one of the entries
+/// pallet itself was started with, or that name a variable outside the inherited set (an entry
+/// read past its end, or a variable pallet should not pass on). Empty when the trace holds no
+/// pallet start, so callers also check that ssh starts were traced.
+func foreignEnvironment(in calls: [ExecCall]) -> [String] {
+    guard let pallet = calls.first(where: { $0.program == RepositoryPaths.palletBinary }) else {
+        return ["no start of \(RepositoryPaths.palletBinary) in the trace"]
+    }
+    let own = Set(pallet.environment)
+    return calls.filter { $0.program.hasSuffix("/ssh") }.flatMap { call in
+        call.environment.filter { entry in
+            !own.contains(entry) || !SSHSettings.inheritedVariables.contains(String(entry.prefix { $0 != "=" }))
+        }.map { "\(call.pid): \($0)" }
     }
 }

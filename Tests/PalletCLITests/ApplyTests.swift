@@ -101,6 +101,8 @@ struct ApplyTests {
             #expect(nodeCalls.contains { $0.arguments.contains { $0.hasSuffix("/run.sh") } }, "run.sh traced on the nodes: \(nodeCalls.count) calls")
             let found = leaks(of: [token, password], in: controlCalls + nodeCalls)
             #expect(found.isEmpty, "a secret appeared in a process's arguments: \(found)")
+            let foreign = foreignEnvironment(in: controlCalls)
+            #expect(foreign.isEmpty, "ssh got environment entries that are not pallet's own NAME=value: \(foreign)")
             let written = try setup.everythingWritten()
             #expect(!written.contains(token) && !written.contains(password), "a secret was written into out/ or .pallet/")
             for output in [first, second, check, lift] {

@@ -41,4 +41,15 @@ struct SSHSettingsTests {
         #expect(unpinned.contains("UserKnownHostsFile=/p/.pallet/known_hosts"))
         #expect(unpinned.contains("StrictHostKeyChecking=accept-new"))
     }
+
+    @Test("ssh's environment: NAME=value entries of inherited variables only, each ending in exactly one NUL byte")
+    func environmentEntries() {
+        #expect(!SSHSettings.environment.isEmpty, "PATH at least is inherited")
+        for entry in SSHSettings.environment {
+            #expect(entry.last == 0, "\(entry) must end in NUL: swift-subprocess passes it to strdup as it is")
+            #expect(entry.dropLast().allSatisfy { $0 != 0 }, "\(entry) holds a NUL before its end")
+            let name = String(decoding: entry.prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self)
+            #expect(SSHSettings.inheritedVariables.contains(name), "\(name) is not an inherited variable")
+        }
+    }
 }

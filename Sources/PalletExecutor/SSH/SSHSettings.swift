@@ -84,7 +84,8 @@ public struct SSHSettings: Sendable {
         ProcessInfo.processInfo.environment
             .filter { inheritedVariables.contains($0.key) }
             .sorted { $0.key < $1.key }
-            .map { Array("\($0.key)=\($0.value)".utf8) }
+            // Each entry ends in a NUL byte: swift-subprocess hands the bytes to strdup(3) as they are.
+            .map { Array("\($0.key)=\($0.value)\0".utf8) }
     }()
 
     /// The arguments that close the master connection of `target` as `credentials`.
