@@ -98,7 +98,7 @@ struct PackedBundle: Sendable {
         emitted = BundleEmitter().emit(bundle)
         archive = try BundlePacker().pack(emitted)
         document = PlanDocument.Bundle(
-            phase: bundle.phase.rawValue, archive: "\(base).tar", sha256: SHA256.hexDigest(archive), steps: bundle.steps.count,
+            phase: bundle.phase, archive: "\(base).tar", sha256: SHA256.hexDigest(archive), steps: bundle.steps.count,
             handlers: bundle.handlers.map(\.name),
             secrets: emitted.secrets.map { secret in
                 switch secret.source {

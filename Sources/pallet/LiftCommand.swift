@@ -1,4 +1,5 @@
 import ArgumentParser
+import PalletContract
 import PalletExecutor
 
 /// `pallet lift`: run one phase on existing nodes.
@@ -29,7 +30,7 @@ struct LiftCommand: AsyncParsableCommand {
 
     func run() async throws {
         let status = await common.support.execute(ExecutionOptions(
-            phases: .lift(phase), check: check, groups: common.group, nodes: common.node, jobs: common.jobs), machines: .discover)
+            phases: .lift(PhaseName(phase)), check: check, groups: common.group, nodes: common.node, jobs: common.jobs), machines: .discover)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -76,7 +76,7 @@ struct LevelsTests {
     }
 
     func bundle(_ phase: String) -> PlanDocument.Bundle {
-        PlanDocument.Bundle(phase: phase, archive: "groups/web/\(phase).tar", sha256: "", steps: 1, handlers: [], secrets: [])
+        PlanDocument.Bundle(phase: PhaseName(phase), archive: "groups/web/\(phase).tar", sha256: "", steps: 1, handlers: [], secrets: [])
     }
 
     /// The user a choice runs as, "-" for nothing to do, or "unreachable: MESSAGE".

@@ -111,7 +111,7 @@ public struct PlanDocument: Codable, Sendable {
     /// One bundle.
     public struct Bundle: Codable, Sendable {
         /// The phase's name.
-        public var phase: String
+        public var phase: PhaseName
         /// The archive's path relative to `out/`.
         public var archive: String
         /// The archive's SHA-256.
@@ -124,7 +124,7 @@ public struct PlanDocument: Codable, Sendable {
         public var secrets: [Secret]
 
         /// Creates a bundle entry from its parts.
-        public init(phase: String, archive: String, sha256: String, steps: Int, handlers: [String], secrets: [Secret]) {
+        public init(phase: PhaseName, archive: String, sha256: String, steps: Int, handlers: [String], secrets: [Secret]) {
             self.phase = phase
             self.archive = archive
             self.sha256 = sha256

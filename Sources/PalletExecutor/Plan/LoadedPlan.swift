@@ -46,7 +46,7 @@ public struct LoadedPlan: Sendable {
             !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
         }
         for group in document.groups {
-            let names = [group.name, group.service] + group.bundles.map(\.phase)
+            let names = [group.name, group.service] + group.bundles.map(\.phase.rawValue)
             if let bad = names.first(where: { !isComponent($0) }) {
                 throw ReadError(description: "\(path) names \(bad.debugDescription) in group \(group.name.debugDescription), "
                     + "which is not a name pallet plan writes; run 'pallet plan'")

@@ -1,3 +1,5 @@
+import PalletContract
+
 /// What an executor run should do.
 public struct ExecutionOptions: Sendable {
     /// Which phases run.
@@ -5,12 +7,12 @@ public struct ExecutionOptions: Sendable {
         /// `pallet apply`: bootstrap on nodes that never completed it, then configure.
         case apply
         /// `pallet lift --phase P`: one phase on the existing nodes.
-        case lift(String)
+        case lift(PhaseName)
 
         /// The names of the phases, in the order they run.
-        public var names: [String] {
+        public var names: [PhaseName] {
             switch self {
-            case .apply: ["bootstrap", "configure"]
+            case .apply: [.bootstrap, .configure]
             case .lift(let phase): [phase]
             }
         }

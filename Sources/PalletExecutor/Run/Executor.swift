@@ -70,7 +70,7 @@ public struct Executor: Sendable {
     }
 
     /// The values of the secrets the bundles of `phases` need, resolved on the control host.
-    func resolveSecrets(for phases: [String]) throws -> [String: [UInt8]] {
+    func resolveSecrets(for phases: [PhaseName]) throws -> [String: [UInt8]] {
         let needed = plan.document.groups.flatMap { $0.bundles.filter { phases.contains($0.phase) }.flatMap(\.secrets) }
         return try secrets.resolve(needed)
     }
@@ -90,7 +90,7 @@ public struct Executor: Sendable {
         let known = KnownHosts(path: settings.knownHostsFile)
         let asksBootstrap = options.phases == .apply
         let wantsBootstrap = { @Sendable (target: Target) -> Bool in
-            asksBootstrap && bundle(for: target.group, phase: "bootstrap") != nil
+            asksBootstrap && bundle(for: target.group, phase: .bootstrap) != nil
         }
         var contact = FirstContact()
         for target in targets where target.hostKey == nil && !known.knows(address: target.address, port: target.port) {
@@ -113,10 +113,10 @@ public struct Executor: Sendable {
 
     /// The results of the nodes first contact could not reach: no phase runs on them. They are
     /// reported under `connect` when the run starts with bootstrap, else under its first phase.
-    func unreachedResults(_ targets: [Target], contact: FirstContact, firstPhase: String) -> [PhaseResult] {
+    func unreachedResults(_ targets: [Target], contact: FirstContact, firstPhase: PhaseName) -> [PhaseResult] {
         targets.compactMap { target in
             contact.failure(of: target).map { failure in
-                .notRun(target, phase: firstPhase == "bootstrap" ? "connect" : firstPhase, outcome: failure.outcome,
+                .notRun(target, phase: firstPhase == .bootstrap ? "connect" : firstPhase.rawValue, outcome: failure.outcome,
                         message: failure.message, log: log(target, "connect"))
             }
         }
@@ -124,7 +124,7 @@ public struct Executor: Sendable {
 
     /// Runs `phases` in order, each by `after:` level, on the targets not `stopped`; a node that
     /// fails or cannot be reached runs no later level or phase.
-    func runPhases(_ phases: [String], on targets: [Target], contact: FirstContact, stopped: Set<String>,
+    func runPhases(_ phases: [PhaseName], on targets: [Target], contact: FirstContact, stopped: Set<String>,
                    secretValues: [String: [UInt8]], options: ExecutionOptions) async -> [PhaseResult] {
         var results: [PhaseResult] = []
         var stopped = stopped
@@ -137,7 +137,7 @@ public struct Executor: Sendable {
                     case .run(let job):
                         jobs.append(job)
                     case .cannotLogIn(let message):
-                        results.append(.notRun(target, phase: phase, outcome: .unreachable, message: message, log: log(target, "connect")))
+                        results.append(.notRun(target, phase: phase.rawValue, outcome: .unreachable, message: message, log: log(target, "connect")))
                         stopped.insert(target.name)
                     case .nothingToDo:
                         continue
@@ -154,7 +154,7 @@ public struct Executor: Sendable {
 
     /// Runs the jobs of one `after:` level of `phase`, nodes in parallel. Each bundle is read,
     /// checked against plan.json and unpacked once, not once per node.
-    func runLevel(_ jobs: [NodeJob], phase: String, contact: FirstContact, secretValues: [String: [UInt8]],
+    func runLevel(_ jobs: [NodeJob], phase: PhaseName, contact: FirstContact, secretValues: [String: [UInt8]],
                   options: ExecutionOptions) async -> [PhaseResult] {
         var unpacked: [String: Result<[TarEntry], any Error>] = [:]
         for job in jobs where unpacked[job.bundle.archive] == nil {
@@ -175,19 +175,19 @@ public struct Executor: Sendable {
     }
 
     /// Runs one bundle on one node; `files` are the bundle's files, or why they could not be read.
-    func runPhase(_ job: NodeJob, files: Result<[TarEntry], any Error>?, phase: String, check: Bool, secrets: [String: [UInt8]],
+    func runPhase(_ job: NodeJob, files: Result<[TarEntry], any Error>?, phase: PhaseName, check: Bool, secrets: [String: [UInt8]],
                   multiplex: Bool, limits: OutputLimits) async -> PhaseResult {
         let target = job.target
-        let logPath = log(target, phase)
+        let logPath = log(target, phase.rawValue)
         do {
             let entries = try files?.get() ?? plan.entries(job.bundle)
             let needed = Dictionary(uniqueKeysWithValues: job.bundle.secrets.compactMap { secret in secrets[secret.id].map { (secret.id, $0) } })
             let payload = try Payload.make(files: entries, target: target, check: check, secrets: needed)
             let progress = self.progress
-            return await NodeRun(settings: settings, target: target, credentials: job.credentials, phase: phase, logPath: logPath,
-                                 acceptNewHostKey: false, multiplex: multiplex, limits: limits).run(payload: payload) { line in progress(target, phase, line) }
+            return await NodeRun(settings: settings, target: target, credentials: job.credentials, phase: phase.rawValue, logPath: logPath,
+                                 acceptNewHostKey: false, multiplex: multiplex, limits: limits).run(payload: payload) { line in progress(target, phase.rawValue, line) }
         } catch {
-            return .notRun(target, phase: phase, outcome: .failed, message: NodeText.escape("\(error)"), log: logPath)
+            return .notRun(target, phase: phase.rawValue, outcome: .failed, message: NodeText.escape("\(error)"), log: logPath)
         }
     }
 
@@ -195,7 +195,7 @@ public struct Executor: Sendable {
         "\(runDirectory)/\(target.name)/\(phase).log"
     }
 
-    func bundle(for group: String, phase: String) -> PlanDocument.Bundle? {
+    func bundle(for group: String, phase: PhaseName) -> PlanDocument.Bundle? {
         plan.document.groups.first { $0.name == group }?.bundles.first { $0.phase == phase }
     }
 }

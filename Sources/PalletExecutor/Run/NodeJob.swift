@@ -26,7 +26,7 @@ struct NodeJob: Sendable {
     /// else as the image's login user (a node whose login user is the admin user cannot log in at
     /// all). Every other phase runs as the admin user.
     static func choose(_ bundle: PlanDocument.Bundle, on target: Target, finding: Probe.Finding?) -> Choice {
-        guard bundle.phase == "bootstrap" else {
+        guard bundle.phase == .bootstrap else {
             return .run(NodeJob(target: target, credentials: target.admin, bundle: bundle))
         }
         switch finding {
