@@ -8,7 +8,7 @@ import Testing
 @Suite("The mariadb crate's secrets", .serialized, .enabled(if: TestHostSupport.requireRoot("The mariadb crate's secrets")))
 struct MariaDBSecretTests {
     // The title is the one docs/security.md names; the "poller" is now strace's execve trace.
-    @Test("mariadb: root and user passwords with ' and \\ work, and a /proc/*/cmdline poller never sees them")
+    @Test("mariadb: root and user passwords with ' and \\ work, and no program started on the control host or the nodes has them in its arguments (strace)")
     func passwordsNeverOnCommandLine() throws {
         try TestHostCluster.with(names: ["db-1"]) { cluster in
             let db = try #require(cluster["db-1"])
