@@ -78,6 +78,16 @@ struct UserConfigTests {
         #expect(specs.inputs.map(\.path) == ["specs/a.yaml"])
     }
 
+    @Test("vboxmanage: ~/ is the control host's home, $VBOXMANAGE wins, nothing configured sets nothing")
+    func vboxmanageVariable() {
+        let settings = UserConfig.Settings(vboxmanage: "~/bin/VBoxManage")
+        #expect(settings.vboxmanageVariable(environment: [:], home: "/home/ops") == "/home/ops/bin/VBoxManage")
+        #expect(settings.vboxmanageVariable(environment: ["VBOXMANAGE": "/opt/vbox"], home: "/home/ops") == nil)
+        #expect(UserConfig.Settings(vboxmanage: "/usr/lib/virtualbox/VBoxManage").vboxmanageVariable(environment: [:], home: "/h")
+                == "/usr/lib/virtualbox/VBoxManage")
+        #expect(UserConfig.Settings().vboxmanageVariable(environment: [:], home: "/h") == nil)
+    }
+
     @Test("vboxmanage in the user configuration is the VBoxManage that destroy runs; $VBOXMANAGE wins over it")
     func vboxmanageSetting() throws {
         let project = try TemporaryProject(files: ["specs/a.yaml": """
