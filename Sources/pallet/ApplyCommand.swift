@@ -13,7 +13,7 @@ struct ApplyCommand: AsyncParsableCommand {
             group is no longer in the specs (out/provision/orphans.sh). Only VMs that carry this project's identity \
             (project: in the specs) are ever touched; a VM of another project or none holding one of the names stops \
             that group with an error naming it. Hosts groups are used as they are. Then bootstrap runs on nodes that \
-            never completed it, and configure on all, groups in after: order. Set VBOXMANAGE to use another VBoxManage. \
+            never completed it, and configure on all, groups in after: order. Set VBOXMANAGE (or vboxmanage: PATH in ~/.pallet/config.yaml) to use another VBoxManage. \
             pallet converge is an alias of this command.
 
             With --check nothing changes: the groups' plan COUNT and the orphans' list (read-only) give the machine \

@@ -18,7 +18,7 @@ struct PlanCommand: ParsableCommand {
             Examples:
               pallet plan
               pallet plan --project ~/infra
-              pallet plan --check        # in CI: fail when out/ is stale
+              pallet plan --check        # in CI: exit 0 current, 2 stale, 1 on errors
               pallet plan --sign ~/.ssh/id_ed25519   # sign out/ for 'pallet apply --require-signature'
 
             --sign KEY adds out/SIGNED (the SHA-256 of every other file of out/, as sha256sum prints it) and \
@@ -26,8 +26,16 @@ struct PlanCommand: ParsableCommand {
             out/ in the same atomic step. Planning again without --sign removes both, so a signature never \
             outlives the files it covers. Check by hand with: ssh-keygen -Y verify -f ALLOWED_SIGNERS -I PRINCIPAL \
             -n pallet-plan -s out/SIGNED.sig < out/SIGNED, then (cd out && sha256sum -c SIGNED).
+
+            --check writes nothing and exits, as terraform plan -detailed-exitcode does: 0 when out/ is \
+            exactly what the specs compile to; 2 when it is stale, after printing each file that differs on \
+            standard output, one per line, as 'pallet plan' would change it: added PATH, removed PATH, changed PATH; \
+            1 on errors (specs that do not compile, an unreadable project).
             """
     )
+
+    /// The exit status of `--check` when out/ is stale (errors exit 1, a current out/ 0).
+    static let staleExitCode: Int32 = 2
 
     @Option(name: .long, help: "The project folder holding specs/ (default: the current folder).")
     var project: String = "."
@@ -35,7 +43,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "The output folder (default: <project>/out).")
     var out: String?
 
-    @Flag(name: .long, help: "Write nothing; exit 1 when the output folder differs from what the specs compile to.")
+    @Flag(name: .long, help: "Write nothing; exit 0 when the output folder is current, 2 when stale (each differing file listed), 1 on errors.")
     var check = false
 
     @Option(name: .long, help: ArgumentHelp(
@@ -70,9 +78,9 @@ struct PlanCommand: ParsableCommand {
                 print("pallet: \(outDirectory)/ is up to date (\(tree.files.count) files)")
                 return
             }
-            for line in differences.prefix(50) { printError("  \(line)") }
-            printError("pallet: \(outDirectory)/ is stale: \(differences.count) difference(s); run 'pallet plan'")
-            throw ExitCode(1)
+            for line in differences { print(line) }
+            printError("pallet: \(outDirectory)/ is stale: 'pallet plan' would change \(differences.count) file\(differences.count == 1 ? "" : "s") (listed above)")
+            throw ExitCode(Self.staleExitCode)
         }
         if let key = sign {
             do {

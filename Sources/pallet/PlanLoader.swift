@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import PalletCompiler
 import PalletExecutor
+import PalletSpec
 
 /// Where the commands that act on machines read out/ from, and how: the signature first when
 /// one is required, then plan.json, then (unless allowed) the refusal of an out/ that specs/ no
@@ -26,6 +28,7 @@ struct PlanLoader: ParsableArguments {
 
     /// The plan; with `checkBundles`, every bundle is read and checked too.
     func load(checkBundles: Bool) -> LoadedPlan? {
+        guard applyUserSettings() else { return nil }
         do {
             // The signature first: nothing of an out/ it does not cover is even parsed.
             var signed: PlanSignature.Verified?
@@ -46,6 +49,21 @@ struct PlanLoader: ParsableArguments {
             printError("pallet: error: refusing to run: \(error)")
             return nil
         }
+    }
+
+    /// Reads the user configuration (``UserConfig``; problems printed, then false) and exports
+    /// its settings for the provisioning scripts: `vboxmanage` as `VBOXMANAGE` unless set.
+    func applyUserSettings() -> Bool {
+        let diagnostics = Diagnostics()
+        let settings = UserConfig(directory: UserConfig.defaultDirectory).read(diagnostics: diagnostics)
+        guard !diagnostics.hasErrors else {
+            for diagnostic in diagnostics.sorted { printError(diagnostic.description) }
+            return false
+        }
+        if let vboxmanage = settings.vboxmanageVariable(environment: ProcessInfo.processInfo.environment, home: UserHome.path) {
+            setenv("VBOXMANAGE", vboxmanage, 1)
+        }
+        return true
     }
 
     /// The run's session (its log folder and known_hosts), or nil after printing why not.

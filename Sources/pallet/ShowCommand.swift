@@ -10,7 +10,7 @@ struct ShowCommand: ParsableCommand {
         abstract: "Print the fully resolved spec of a group, each value with the file:line it comes from.",
         discussion: """
             Shows the group's service, node-spec, machine, count, extends chain, merged variables, every step of \
-            every phase (with crate uses) and the handlers, after the user configuration (~/.pallet) is merged in.
+            every phase (with crate uses) and the handlers: what the project's specs/ alone say.
 
             Examples:
               pallet show web

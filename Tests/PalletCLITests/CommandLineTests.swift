@@ -38,8 +38,60 @@ struct CommandLineTests {
         #expect(check.status == 0)
         try project.write("out/groups/g/configure/run.sh", "tampered\n")
         let stale = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--check"], directory: project.root)
-        #expect(stale.status == 1)
-        #expect(stale.stderr.contains("changed groups/g/configure/run.sh"))
+        #expect(stale.status == 2)
+        #expect(stale.stdout.contains("changed groups/g/configure/run.sh"))
+    }
+
+    @Test("plan --check exits like terraform plan -detailed-exitcode: 0 current, 2 stale naming each file, 1 on errors with nothing written")
+    func checkExitCodes() throws {
+        let project = try TemporaryProject(files: ["specs/a.yaml": hostsPreamble + "groups:\n  g: {service: lab}\n"])
+        defer { project.remove() }
+        func check() throws -> ProcessResult {
+            try ProcessRunner.run([RepositoryPaths.palletBinary, "plan", "--check"], directory: project.root)
+        }
+        let absent = try check()
+        #expect(absent.status == 2, "no out/ at all is stale: \(absent.combined)")
+        #expect(absent.stdout.split(separator: "\n").contains("added plan.json"), "\(absent.stdout)")
+        #expect(!project.exists("out"), "--check writes nothing")
+
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: project.root).status == 0)
+        let current = try check()
+        #expect(current.status == 0, "\(current.combined)")
+        #expect(current.stdout.hasPrefix("pallet: out/ is up to date"), "\(current.stdout)")
+
+        // One changed file: exit 2, and exactly that file on standard output.
+        let original = try project.read("out/groups/g/configure/run.sh")
+        let runScript = try FileHandle(forWritingTo: URL(fileURLWithPath: project.root + "/out/groups/g/configure/run.sh"))
+        try runScript.seekToEnd()
+        try runScript.write(contentsOf: Data("# edited\n".utf8))
+        try runScript.close()
+        let changed = try check()
+        #expect(changed.status == 2, "\(changed.combined)")
+        #expect(changed.stdout == "changed groups/g/configure/run.sh\n", "\(changed.stdout)")
+        #expect(changed.stderr.contains("out/ is stale: 'pallet plan' would change 1 file"), "\(changed.stderr)")
+        #expect(try project.read("out/groups/g/configure/run.sh") == original + "# edited\n", "--check writes nothing")
+
+        // A removed file and an extra one: both named, one per line.
+        try project.write("out/groups/g/configure/run.sh", original)
+        #expect(chmod(project.root + "/out/groups/g/configure/run.sh", 0o755) == 0)
+        try FileManager.default.removeItem(atPath: project.root + "/out/lib.sh")
+        try project.write("out/groups/g/notes.txt", "extra\n")
+        let both = try check()
+        #expect(both.status == 2, "\(both.combined)")
+        #expect(both.stdout == "added lib.sh\nremoved groups/g/notes.txt\n", "\(both.stdout)")
+        #expect(!project.exists("out/lib.sh") && project.exists("out/groups/g/notes.txt"), "--check writes nothing")
+
+        // A spec error: exit 1, located, nothing written.
+        let before = try FolderContents(project.root + "/out")
+        let broken = mainSpec("groups:\n  g: {service: ⟨nope⟩nope}\n")
+        try project.write("specs/a.yaml", broken.text)
+        let failed = try check()
+        #expect(failed.status == 1, "\(failed.combined)")
+        #expect(failed.stderr.contains("\(broken.at("nope", in: "specs/a.yaml")): error: undefined service 'nope'"), "\(failed.stderr)")
+        #expect(failed.stdout.isEmpty, "\(failed.stdout)")
+        #expect(try FolderContents(project.root + "/out") == before, "nothing written")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: project.root).sorted()
+        #expect(leftovers == ["out", "specs"], "\(leftovers)")
     }
 
     @Test("re-planning keeps unchanged files (same inode and mtime) and rewrites changed or hand-edited ones")
@@ -74,5 +126,7 @@ struct CommandLineTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("file:line:column"))
         #expect(result.stdout.contains("Examples:"))
+        let flat = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("0 when out/ is exactly what the specs compile to; 2 when it is stale") && flat.contains("1 on errors"), "\(flat)")
     }
 }

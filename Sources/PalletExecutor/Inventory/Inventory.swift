@@ -63,8 +63,6 @@ public struct Inventory: Sendable {
 
     /// `path` with a leading `~/` replaced by `home`.
     static func expand(_ path: String, home: String) -> String {
-        if path == "~" { return home }
-        if path.hasPrefix("~/") { return home + String(path.dropFirst(1)) }
-        return path
+        UserHome.expand(path, home: home)
     }
 }

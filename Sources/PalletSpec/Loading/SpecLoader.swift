@@ -7,11 +7,13 @@ public struct SpecLoader {
     /// The spec folder, relative to the project root.
     public let specsFolder: String
 
-    /// The user's configuration folder (`~/.pallet`, or `$PALLET_HOME`), or nil to read none.
+    /// The user's configuration folder (`~/.pallet`, or `$PALLET_HOME`), or nil to read none. It
+    /// is only checked (a spec section there is an error): it never enters the specs, the inputs
+    /// digest or `out/`.
     public let userConfigDirectory: String?
 
     /// Creates a loader for the project at `projectRoot`, reading `projectRoot/specsFolder` and
-    /// the user's configuration from `userConfigDirectory` (the project wins over it).
+    /// checking the user's configuration in `userConfigDirectory` (see ``UserConfig``).
     public init(projectRoot: String, specsFolder: String = "specs", userConfigDirectory: String? = UserConfig.defaultDirectory) {
         self.projectRoot = projectRoot
         self.specsFolder = specsFolder
@@ -46,7 +48,7 @@ public struct SpecLoader {
         }
         loadBuiltInCrates(into: &specs, reader: reader, files: files)
         if let userConfigDirectory {
-            UserConfig(directory: userConfigDirectory).merge(into: &specs, reader: reader, files: files)
+            _ = UserConfig(directory: userConfigDirectory).read(diagnostics: diagnostics)
         }
         for file in files.read.values where !specs.inputs.contains(where: { $0.path == file.path }) {
             specs.inputs.append(file)

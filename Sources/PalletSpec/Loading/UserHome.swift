@@ -9,4 +9,11 @@ public enum UserHome {
         if let home = ProcessInfo.processInfo.environment["HOME"], home.hasPrefix("/") { return home }
         return NSHomeDirectory()
     }
+
+    /// `path` with a leading `~` or `~/` replaced by `home`, as a shell expands it.
+    public static func expand(_ path: String, home: String) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + String(path.dropFirst(1)) }
+        return path
+    }
 }

@@ -81,7 +81,8 @@ public enum ProjectTemplate {
 
     static let makefile = """
         # make plan: compile specs/ into out/ (commit out/ with the specs; reviewers read it).
-        # make check: fail when out/ is not what specs/ compiles to (what CI runs).
+        # make check: fail when out/ is not what specs/ compiles to (what CI runs); pallet plan --check
+        #   exits 0 when out/ is current, 2 when stale (each differing file listed), 1 on errors.
         # make apply: make the machines match out/ (VirtualBox VMs created or destroyed to each
         #   group's count, orphans destroyed), bootstrap new nodes, configure all.
         # make dry-run: what apply would change (machines and files), changing nothing.
