@@ -54,6 +54,15 @@ struct ShippedExampleTests {
         let apply = try make("apply")
         #expect(apply.status == 0, "\(apply.combined)")
         #expect(try sim.vmNames() == ["example-db-1", "example-web-1", "example-web-2"])
+        // A clean log: the successful runs of every node's bundles wrote no error line.
+        let runs = project.root + "/.pallet/runs"
+        let runLogs = (FileManager.default.enumerator(atPath: runs)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".log") }
+        #expect(!runLogs.isEmpty, "no run logs under \(runs)")
+        for log in runLogs {
+            guard let text = try? String(contentsOfFile: runs + "/" + log, encoding: .utf8) else { continue }
+            let errorLines = text.split(separator: "\n").filter { $0.contains("pallet: error") }
+            #expect(errorLines.isEmpty, "\(log): \(errorLines)")
+        }
         for vm in ["example-db-1", "example-web-1", "example-web-2"] {
             let project = try sim.vboxManage(["getextradata", vm, "pallet/project"])
             #expect(project.stdout == "Value: example\n", "\(vm): \(project.combined)")

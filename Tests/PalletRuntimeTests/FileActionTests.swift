@@ -81,6 +81,8 @@ struct FileActionTests {
             try harness.expectConverged()
 
             // Two replacements in one run (within the same second, as a rule) keep both old versions.
+            // The second is a handler's: two file steps with other content on one path are
+            // refused at plan time (ConflictTests).
             let twice = try compileBundle("""
                 groups:
                   g:
@@ -88,6 +90,9 @@ struct FileActionTests {
                     phases:
                       configure:
                         - file: {path: /etc/pallet-files/twice, content: "v1\\n", backup: true}
+                          notify: [again]
+                    handlers:
+                      again:
                         - file: {path: /etc/pallet-files/twice, content: "v2\\n", backup: true}
                 """)
             try harness.shell("echo v0 > /etc/pallet-files/twice")

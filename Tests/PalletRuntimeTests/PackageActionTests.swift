@@ -303,6 +303,43 @@ struct PackageActionTests {
         }
     }
 
+    @Test("a clean log: successful runs of packages (a name dpkg does not know included) and of an example-like bundle write no error line to the node log")
+    func cleanLog() throws {
+        try TestHost.with(name: "clean-log") { host in
+            // Packages the machine (so the host) has, one that dpkg has never heard of (dpkg-query
+            // exits 1 for it), and the example's other kinds of steps.
+            let bundles = try packageBundles("""
+                groups:
+                  g:
+                    service: lab
+                    phases:
+                      configure:
+                        - packages: [curl, git, ca-certificates]
+                        - package: {name: pallet-never-known, state: absent}
+                        - crate: timezone
+                          with: {zone: Etc/UTC}
+                        - file:
+                            path: /etc/motd
+                            content: "{{ node.name }} ({{ group }}) is managed by pallet\\n"
+                        - file: {path: /etc/cron.d/legacy-backup, state: absent}
+                        - group: {name: pallet-ops}
+                        - user: {name: pallet-app, groups: [pallet-ops]}
+                """, phases: ["configure"])
+            let configure = try #require(bundles["configure"])
+            for (label, check) in [("check mode", true), ("first run", false), ("second run", false)] {
+                let run = try host.applyPackages(configure, check: check)
+                #expect(run.result.status == 0, "\(label): \(run.result.combined)")
+                #expect(run.endLine?.hasPrefix("::pallet end ok ") == true, "\(label): \(run.result.stdout)")
+                let errorLines = run.result.stderr.split(separator: "\n").filter { $0.lowercased().contains("error") }
+                #expect(errorLines.isEmpty, "\(label): the node log of a successful run holds error lines: \(errorLines)")
+                if label == "second run" {
+                    #expect(run.statuses.allSatisfy { $0 == "ok" }, "\(run.statusLines)")
+                }
+            }
+            #expect(try host.debVersion("curl") != nil)
+        }
+    }
+
     // MARK: dnf and yum (the stand-in)
 
     @Test("the dnf/rpm stand-in keeps state and enforces dnf's rules")

@@ -47,14 +47,15 @@ struct RuntimeOnHostTests {
     func factsGoStaleAfterAChange() throws {
         // The prefetch sees /etc/pallet-facts holding "B" (what step 2 wants) and nobody owning
         // it as asked by step 4; steps 1 and 3 then change exactly those, so steps 2 and 4 must
-        // look again rather than trust what was read before.
+        // look again rather than trust what was read before. (Step 1 is an exec: two file steps
+        // with other content on one path are refused at plan time, ConflictTests.)
         let (tree, errors) = try compileMain("""
             groups:
               g:
                 service: lab
                 phases:
                   configure:
-                    - file: {path: /etc/pallet-facts, content: "A\\n"}
+                    - exec: {script: "printf 'A\\\\n' >/etc/pallet-facts"}
                     - file: {path: /etc/pallet-facts, content: "B\\n"}
                     - exec: {script: "chown nobody /etc/pallet-owned"}
                     - file: {path: /etc/pallet-owned, content: "x\\n", owner: root}

@@ -367,4 +367,29 @@ struct RuntimeUnitTests {
         #expect(result.status == 0, "\(result.combined)")
         #expect(result.stdout.split(separator: "\n").map(String.init) == expected)
     }
+
+    @Test("asking dpkg for packages it does not know is an answer, not an error: no error line in the log, the known ones found")
+    func packageQueryLogsNoError() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/dpkg-query") else {
+            Issue.record("dpkg-query is missing on this machine: the apt query cannot be tested")
+            return
+        }
+        // dpkg-query exits 1 for a name it does not know; run under the ERR trap of a real run
+        // (pallet_begin sets it, run.sh sets -E), that status once wrote "error: command failed".
+        let result = try run("""
+            pallet_begin 'g' 'configure' 1
+            pallet_step 1 'packages' 'query'
+            PALLET_PKG=apt
+            pallet_pkg_query bash pallet-no-such-package
+            printf 'bash=%s\n' "${PALLET_PKG_VERSIONS[bash]:+known}" >&2
+            printf 'missing=%s\n' "${PALLET_PKG_VERSIONS[pallet-no-such-package]:-none}" >&2
+            pallet_step_end
+            pallet_end
+            """)
+        #expect(result.status == 0, "\(result.combined)")
+        #expect(result.stderr.contains("bash=known\n"), "\(result.stderr)")
+        #expect(result.stderr.contains("missing=none\n"), "\(result.stderr)")
+        #expect(!result.stderr.contains("error"), "the log of a successful query holds an error line: \(result.stderr)")
+        #expect(result.stdout.hasSuffix("::pallet end ok ok=1 changed=0 skipped=0 failed=0\n"), "\(result.stdout)")
+    }
 }

@@ -38,7 +38,7 @@ pallet_pkg_os_label() {
 # dpkg-query run; rpm is asked once per name.
 declare -A PALLET_PKG_VERSIONS=()
 pallet_pkg_query() {
-  local name package status version line
+  local name package status version line listing query_status=0
   PALLET_PKG_VERSIONS=()
   (($#)) || return 0
   case $PALLET_PKG in
@@ -46,11 +46,15 @@ pallet_pkg_query() {
       # One line per installed instance (a package may be installed for several architectures).
       # The second letter of the status is the package's state: "i" is installed, whatever the
       # selection (first letter: "i" install, "h" hold, ...). dpkg-query leaves out, and exits 1
-      # for, names it does not know.
+      # for, names it does not know: an answer ("not installed"), not a failure. Its status is
+      # taken here, in the main shell: run in a process substitution, that 1 fired the ERR trap
+      # (inherited through set -E) and wrote an error line to the log of a successful step.
       # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
+      listing=$(dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\t${Version}\n' "$@" 2>/dev/null) || query_status=$?
+      ((query_status <= 1)) || pallet_fail "packages: dpkg-query failed with status $query_status"
       while IFS=$'\t' read -r package status version; do
         if [[ ${status:1:1} == i ]]; then PALLET_PKG_VERSIONS[$package]=$version; fi
-      done < <(dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\t${Version}\n' "$@" 2>/dev/null)
+      done <<<"$listing"
       ;;
     *)
       for name in "$@"; do

@@ -43,6 +43,7 @@ struct PhaseAssembler {
             var handlers = chain.handlers.map { ScopedHandler(handler: $0, resolver: resolver) }
             let scoped = crates.expand(items.map { ScopedItem(item: $0, resolver: resolver) }, phase: phase, handlers: &handlers)
             let steps = PackageStepCollapse.collapse(scoped.compactMap { $0.resolve() })
+            ConflictCheck(diagnostics: diagnostics).check(steps)
             checkNotify(scoped.map(\.action), handlers: handlers.map(\.handler))
             let notified = Set(steps.flatMap(\.notify))
             let handlerPlans = handlers.filter { notified.contains($0.handler.name.value) }.map { scopedHandler in
