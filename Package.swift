@@ -31,7 +31,9 @@ let package = Package(
         ),
         .target(
             name: "PalletSpec",
-            dependencies: ["CLibYAML"]
+            dependencies: ["CLibYAML"],
+            // The built-in crates' spec files; scripts/embed-runtime.py embeds them (Crates/EmbeddedCrates.swift).
+            exclude: ["Crates/BuiltIn"]
         ),
         .target(name: "CSystemShims"),
         // What the compiler and the executor share: plan.json, the inputs digest, tar, SHA-256,

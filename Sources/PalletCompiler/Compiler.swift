@@ -78,6 +78,7 @@ public struct Compiler {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         tree.add("plan.json", try encoder.encode(document) + [UInt8(ascii: "\n")])
         tree.add("PLAN.md", text: markdown)
+        for crate in BuiltInCrateCopies.files(of: plan) { tree.add(crate.outputPath, text: crate.text) }
         return tree
     }
 }

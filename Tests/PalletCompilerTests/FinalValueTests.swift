@@ -155,7 +155,7 @@ struct FinalValueTests {
         let (tree, errors) = try compile([main: spec.text])
         #expect(tree == nil)
         #expect(errors.count == 1)
-        #expect(errors.first?.hasPrefix("pallet:crates.yaml:") == true, "\(errors)")
+        #expect(errors.first?.hasPrefix("out/crates/apt-proxy.yaml:") == true, "\(errors)")
         #expect(errors.first?.contains("'proxy' must be an http:// or https:// URL of URL characters only") == true, "\(errors)")
         #expect(errors.first?.contains("variable 'url' defined at \(spec.at("url", in: main))") == true, "\(errors)")
         #expect(errors.first?.contains("in crate apt-proxy used at \(spec.at("crate", in: main))") == true, "\(errors)")

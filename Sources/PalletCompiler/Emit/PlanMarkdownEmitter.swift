@@ -49,7 +49,9 @@ public struct PlanMarkdownEmitter {
                 if bundle.steps.isEmpty { lines.append("No steps.") }
                 for (offset, step) in bundle.steps.enumerated() {
                     lines.append("\(offset + 1). `\(step.keyword)` \(cell(step.summary.templateText)) — \(cell(step.origin.description))"
+                        + condition(step.osFamilies)
                         + (step.notify.isEmpty ? "" : "; notifies \(step.notify.map(cell).joined(separator: ", "))"))
+                    lines += conditionalRequestLines(step)
                 }
                 for handler in bundle.handlers {
                     lines.append("- handler `\(cell(handler.name))`: \(handler.steps.count) step(s)")
@@ -58,6 +60,23 @@ public struct PlanMarkdownEmitter {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The step's `when:` condition as the tail of its line, such as `; when os-family: debian, ubuntu`;
+    /// empty for a step that runs on every node.
+    func condition(_ osFamilies: [String]) -> String {
+        osFamilies.isEmpty ? "" : "; when os-family: " + cell(osFamilies.joined(separator: ", "))
+    }
+
+    /// For a package transaction: one line under it for each request limited by a `when:`
+    /// condition (its packages, origin and condition), since the transaction's own line names only
+    /// the first request's origin.
+    func conditionalRequestLines(_ step: PlanStep) -> [String] {
+        guard case .packages(let transaction) = step.kind else { return [] }
+        return transaction.requests.filter { !$0.osFamilies.isEmpty }.map { request in
+            "   - \(request.state) \(cell(request.names.map(\.templateText).joined(separator: " "))) — "
+                + cell(request.origin.description) + condition(request.osFamilies)
+        }
     }
 
     /// The secrets a bundle sends to its nodes, each with its full source: the environment

@@ -34,7 +34,7 @@ struct ActionDecoder {
             if keywords.contains(key) {
                 actionPairs.append(pair)
             } else {
-                let hint = Suggestion.hint(for: key, in: keywords + ActionCatalog.commonKeys + [CrateUse.keyword])
+                let hint = FamiliarWords.actionHint(key) ?? Suggestion.hint(for: key, in: keywords + ActionCatalog.commonKeys + [CrateUse.keyword])
                 diagnostics.error(pair.key.location, "unknown action '\(key)' in \(context)\(hint)")
                 return nil
             }
@@ -89,7 +89,8 @@ struct ActionDecoder {
             options.keyLocations[key] = node.location
         } else {
             let context = "'\(schema.keyword)'"
-            guard let fields = reader.fields(node, allowed: schema.options.map(\.key), context: context) else { return nil }
+            let familiar = FamiliarWords.optionHints(for: schema.keyword, options: node)
+            guard let fields = reader.fields(node, allowed: schema.options.map(\.key), familiar: familiar, context: context) else { return nil }
             var ok = true
             for (key, value) in fields.pairs {
                 guard let spec = schema.option(key.value) else { continue }
@@ -180,6 +181,11 @@ struct ActionDecoder {
     }
 
     func packageList(_ node: YAMLNode, context: String) -> OptionValue? {
+        if case .sequence(let items) = node.content {
+            let versioned = items.compactMap { item in FamiliarWords.packageItemHint(item).map { (item.location, $0) } }
+            for (location, hint) in versioned { diagnostics.error(location, hint) }
+            if !versioned.isEmpty { return nil }
+        }
         guard let names = reader.stringList(node, context: "package names") else { return nil }
         if names.isEmpty {
             diagnostics.error(node.location, "at least one package name is needed")

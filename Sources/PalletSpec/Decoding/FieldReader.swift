@@ -11,16 +11,17 @@ public struct FieldReader {
         self.diagnostics = diagnostics
     }
 
-    /// Reads a mapping whose keys must come from `allowed` (any key when nil).
-    public func fields(_ node: YAMLNode, allowed: [String]?, context: String) -> MappingFields? {
+    /// Reads a mapping whose keys must come from `allowed` (any key when nil); an unknown key
+    /// found in `familiar` gets that hint (see ``MappingFields``).
+    public func fields(_ node: YAMLNode, allowed: [String]?, familiar: [String: String] = [:], context: String) -> MappingFields? {
         guard case .mapping(let pairs) = node.content else {
             if node.isNull {
-                return MappingFields(node: node, pairs: [], allowed: allowed, context: context, diagnostics: diagnostics)
+                return MappingFields(node: node, pairs: [], allowed: allowed, familiar: familiar, context: context, diagnostics: diagnostics)
             }
             diagnostics.error(node.location, "\(context) must be a mapping, found \(node.kindDescription)")
             return nil
         }
-        return MappingFields(node: node, pairs: pairs, allowed: allowed, context: context, diagnostics: diagnostics)
+        return MappingFields(node: node, pairs: pairs, allowed: allowed, familiar: familiar, context: context, diagnostics: diagnostics)
     }
 
     /// Reads a list; a null value is an empty list.

@@ -9,8 +9,9 @@ public struct MappingFields {
     /// The keys in document order.
     public private(set) var keys: [String] = []
 
-    /// Reads `pairs`, reporting keys outside `allowed` (all keys are allowed when nil).
-    init(node: YAMLNode, pairs: [YAMLPair], allowed: [String]?, context: String, diagnostics: Diagnostics) {
+    /// Reads `pairs`, reporting keys outside `allowed` (all keys are allowed when nil); an
+    /// unknown key found in `familiar` gets that hint instead of the closest allowed key.
+    init(node: YAMLNode, pairs: [YAMLPair], allowed: [String]?, familiar: [String: String] = [:], context: String, diagnostics: Diagnostics) {
         self.node = node
         for pair in pairs {
             guard case .scalar(let key, _) = pair.key.content else {
@@ -23,7 +24,7 @@ public struct MappingFields {
                 continue
             }
             if let allowed, !allowed.contains(key) {
-                let hint = Suggestion.hint(for: key, in: allowed)
+                let hint = familiar[key] ?? Suggestion.hint(for: key, in: allowed)
                 diagnostics.error(pair.key.location, "unknown key '\(key)' in \(context)\(hint)")
                 continue
             }

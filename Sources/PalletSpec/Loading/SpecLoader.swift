@@ -58,15 +58,18 @@ public struct SpecLoader {
         return specs
     }
 
-    /// Decodes the crates that ship with pallet.
+    /// Decodes the crates that ship with pallet, each from its own file, located at the path of
+    /// its copy in out/crates/.
     func loadBuiltInCrates(into specs: inout SpecSet, reader: FieldReader, files: LocalFiles) {
-        guard let root = YAMLLoader(file: BuiltInCrates.path).load(Array(BuiltInCrates.source.utf8), diagnostics: reader.diagnostics),
-              let fields = reader.fields(root, allowed: ["crates"], context: BuiltInCrates.path),
-              let cratesNode = fields["crates"], let crates = reader.fields(cratesNode, allowed: nil, context: "crates") else { return }
         let decoder = SpecFileDecoder(reader: reader, files: files)
         let bodies = SpecBodyDecoder(reader: reader, actions: ActionDecoder(reader: reader, files: files))
-        for (name, node) in crates.pairs {
-            if let crate = decoder.decodeCrate(name: name, node, bodies: bodies, builtIn: true) { specs.builtInCrates.append(crate) }
+        for file in BuiltInCrates.files {
+            guard let root = YAMLLoader(file: file.path).load(Array(file.text.utf8), diagnostics: reader.diagnostics),
+                  let fields = reader.fields(root, allowed: ["crates"], context: file.path),
+                  let cratesNode = fields["crates"], let crates = reader.fields(cratesNode, allowed: [file.name], context: "crates") else { continue }
+            for (name, node) in crates.pairs {
+                if let crate = decoder.decodeCrate(name: name, node, bodies: bodies, builtIn: true) { specs.builtInCrates.append(crate) }
+            }
         }
     }
 

@@ -12,24 +12,24 @@ if [[ $PALLET_BUNDLE_DIR != /* ]]; then PALLET_BUNDLE_DIR=$PWD/$PALLET_BUNDLE_DI
 pallet_begin 'db' 'bootstrap' 4
 pallet_prefetch --path '/etc/sudoers.d/pallet-pallet-admin' --user 'pallet-admin'
 
-# 1/4 packages · pallet:crates.yaml:8:11
+# 1/4 packages · out/crates/automated-admin-user.yaml:10:11
 pallet_step 1 'packages' 'sudo'
-# pallet:crates.yaml:8:11 packages present
+# out/crates/automated-admin-user.yaml:10:11 packages present
 pallet_packages_add 'present' 'sudo'
 pallet_packages_apply
 pallet_step_end
 
-# 2/4 user · pallet:crates.yaml:9:11 (crate automated-admin-user used at specs/servers.yaml:18:11)
+# 2/4 user · out/crates/automated-admin-user.yaml:11:11 (crate automated-admin-user used at specs/servers.yaml:18:11)
 pallet_step 2 'user' 'pallet-admin'
 pallet_user --name 'pallet-admin' --shell '/bin/bash'
 pallet_step_end
 
-# 3/4 authorized-key · pallet:crates.yaml:10:11 (crate automated-admin-user used at specs/servers.yaml:18:11)
+# 3/4 authorized-key · out/crates/automated-admin-user.yaml:12:11 (crate automated-admin-user used at specs/servers.yaml:18:11)
 pallet_step 3 'authorized-key' 'pallet-admin'
 pallet_authorized_key --user 'pallet-admin' --key 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA1bJ0b9rR3lKq0yQx8nV2m5cZ8hT4uW6pE9sD2fG7kL pallet-admin@control'
 pallet_step_end
 
-# 4/4 file · pallet:crates.yaml:11:11 (crate automated-admin-user used at specs/servers.yaml:18:11)
+# 4/4 file · out/crates/automated-admin-user.yaml:13:11 (crate automated-admin-user used at specs/servers.yaml:18:11)
 pallet_step 4 'file' '/etc/sudoers.d/pallet-pallet-admin'
 pallet_file --path '/etc/sudoers.d/pallet-pallet-admin' --content 'files/4-pallet-pallet-admin' --mode '0440' --validate 'visudo -cf "$1"'
 pallet_step_end

@@ -20,24 +20,24 @@ pallet_prefetch --path '/etc/timezone' --path '/etc/motd' --path '/etc/mysql/mar
 pallet_step 1 'packages' 'curl git ca-certificates mariadb-server mariadb-client'
 # specs/servers.yaml:23:11 packages present
 pallet_packages_add 'present' 'curl' 'git' 'ca-certificates'
-# pallet:crates.yaml:90:11 packages present
+# out/crates/mariadb.yaml:14:11 packages present
 pallet_packages_add 'present' 'mariadb-server' 'mariadb-client'
 pallet_packages_apply
 pallet_step_end
 
-# 2/10 exec · pallet:crates.yaml:158:11 (crate timezone used at specs/servers.yaml:24:11)
+# 2/10 exec · out/crates/timezone.yaml:9:11 (crate timezone used at specs/servers.yaml:24:11)
 pallet_step 2 'exec' 'echo "pallet: unknown time zone $ZONE" >&2; exit 1'
 pallet_exec --unless 'test -f "/usr/share/zoneinfo/$ZONE"' --env 'ZONE' 'Etc/UTC' <<'PALLET_SCRIPT'
 echo "pallet: unknown time zone $ZONE" >&2; exit 1
 PALLET_SCRIPT
 pallet_step_end
 
-# 3/10 file · pallet:crates.yaml:162:11 (crate timezone used at specs/servers.yaml:24:11)
+# 3/10 file · out/crates/timezone.yaml:13:11 (crate timezone used at specs/servers.yaml:24:11)
 pallet_step 3 'file' '/etc/timezone'
 pallet_file --path '/etc/timezone' --content 'files/3-timezone'
 pallet_step_end
 
-# 4/10 link · pallet:crates.yaml:163:11 (crate timezone used at specs/servers.yaml:24:11)
+# 4/10 link · out/crates/timezone.yaml:14:11 (crate timezone used at specs/servers.yaml:24:11)
 pallet_step 4 'link' '/etc/localtime'
 pallet_link --path '/etc/localtime' --target '/usr/share/zoneinfo/Etc/UTC'
 pallet_step_end
@@ -47,18 +47,18 @@ pallet_step 5 'file' '/etc/motd'
 pallet_file --path '/etc/motd' --content 'files/5-motd' --render
 pallet_step_end
 
-# 6/10 file · pallet:crates.yaml:91:11 (crate mariadb used at specs/servers.yaml:53:11)
+# 6/10 file · out/crates/mariadb.yaml:15:11 (crate mariadb used at specs/servers.yaml:53:11)
 pallet_step 6 'file' '/etc/mysql/mariadb.conf.d/60-pallet.cnf'
 pallet_file --path '/etc/mysql/mariadb.conf.d/60-pallet.cnf' --content 'files/6-60-pallet.cnf'
 pallet_step_end
 pallet_notify 'restart-mariadb'
 
-# 7/10 service · pallet:crates.yaml:95:11 (crate mariadb used at specs/servers.yaml:53:11)
+# 7/10 service · out/crates/mariadb.yaml:19:11 (crate mariadb used at specs/servers.yaml:53:11)
 pallet_step 7 'service' 'mariadb'
 pallet_service --name 'mariadb' --state 'started' --enabled true
 pallet_step_end
 
-# 8/10 exec · pallet:crates.yaml:96:11 (crate mariadb used at specs/servers.yaml:53:11)
+# 8/10 exec · out/crates/mariadb.yaml:20:11 (crate mariadb used at specs/servers.yaml:53:11)
 pallet_step 8 'exec' 'root password'
 pallet_exec --unless 'MYSQL_PWD="$ROOT_PW" mysql -uroot --protocol=tcp -h "$BIND" -e "SELECT 1" >/dev/null 2>&1' --env-secret 'ROOT_PW' 'env-DB_ROOT_PASSWORD' --env 'BIND' '0.0.0.0' <<'PALLET_SCRIPT'
 set -eu
@@ -72,7 +72,7 @@ printf '%s\n' "SET SESSION sql_mode = '';" \
 PALLET_SCRIPT
 pallet_step_end
 
-# 9/10 exec · pallet:crates.yaml:109:11 (crate mariadb used at specs/servers.yaml:53:11)
+# 9/10 exec · out/crates/mariadb.yaml:33:11 (crate mariadb used at specs/servers.yaml:53:11)
 pallet_step 9 'exec' 'database and user'
 pallet_exec --unless 'MYSQL_PWD="$DB_PW" mysql -u"$DB_USER" --protocol=tcp -h "$BIND" -D "$DB_NAME" -e "SELECT 1" >/dev/null 2>&1' --env 'DB_NAME' 'app' --env 'DB_USER' 'app' --env-secret 'DB_PW' 'env-DB_APP_PASSWORD' --env 'BIND' '0.0.0.0' <<'PALLET_SCRIPT'
 set -eu
@@ -100,7 +100,7 @@ pallet_step_end
 # handler restart-mariadb: runs at the end of the phase when a step notified it,
 # in this run or in an earlier run that stopped before it could run.
 if pallet_handler 'restart-mariadb' 1; then
-  # 1/1 service · pallet:crates.yaml:135:11
+  # 1/1 service · out/crates/mariadb.yaml:59:11
   pallet_handler_step 1 'service' 'mariadb'
   pallet_service --name 'mariadb' --state 'restarted'
   pallet_step_end

@@ -20,24 +20,24 @@ pallet_prefetch --path '/etc/timezone' --path '/etc/motd' --path '/var/www/examp
 pallet_step 1 'packages' 'curl git ca-certificates nginx'
 # specs/servers.yaml:23:11 packages present
 pallet_packages_add 'present' 'curl' 'git' 'ca-certificates'
-# pallet:crates.yaml:55:11 packages present
+# out/crates/nginx.yaml:11:11 packages present
 pallet_packages_add 'present' 'nginx'
 pallet_packages_apply
 pallet_step_end
 
-# 2/12 exec · pallet:crates.yaml:158:11 (crate timezone used at specs/servers.yaml:24:11)
+# 2/12 exec · out/crates/timezone.yaml:9:11 (crate timezone used at specs/servers.yaml:24:11)
 pallet_step 2 'exec' 'echo "pallet: unknown time zone $ZONE" >&2; exit 1'
 pallet_exec --unless 'test -f "/usr/share/zoneinfo/$ZONE"' --env 'ZONE' 'Etc/UTC' <<'PALLET_SCRIPT'
 echo "pallet: unknown time zone $ZONE" >&2; exit 1
 PALLET_SCRIPT
 pallet_step_end
 
-# 3/12 file · pallet:crates.yaml:162:11 (crate timezone used at specs/servers.yaml:24:11)
+# 3/12 file · out/crates/timezone.yaml:13:11 (crate timezone used at specs/servers.yaml:24:11)
 pallet_step 3 'file' '/etc/timezone'
 pallet_file --path '/etc/timezone' --content 'files/3-timezone'
 pallet_step_end
 
-# 4/12 link · pallet:crates.yaml:163:11 (crate timezone used at specs/servers.yaml:24:11)
+# 4/12 link · out/crates/timezone.yaml:14:11 (crate timezone used at specs/servers.yaml:24:11)
 pallet_step 4 'link' '/etc/localtime'
 pallet_link --path '/etc/localtime' --target '/usr/share/zoneinfo/Etc/UTC'
 pallet_step_end
@@ -47,30 +47,30 @@ pallet_step 5 'file' '/etc/motd'
 pallet_file --path '/etc/motd' --content 'files/5-motd' --render
 pallet_step_end
 
-# 6/12 directory · pallet:crates.yaml:56:11 (crate nginx used at specs/servers.yaml:36:11)
+# 6/12 directory · out/crates/nginx.yaml:12:11 (crate nginx used at specs/servers.yaml:36:11)
 pallet_step 6 'directory' '/var/www/example'
 pallet_directory --path '/var/www/example'
 pallet_step_end
 
-# 7/12 file · pallet:crates.yaml:57:11 (crate nginx used at specs/servers.yaml:36:11)
+# 7/12 file · out/crates/nginx.yaml:13:11 (crate nginx used at specs/servers.yaml:36:11)
 pallet_step 7 'file' '/etc/nginx/sites-available/pallet-example.org'
 pallet_file --path '/etc/nginx/sites-available/pallet-example.org' --content 'files/7-pallet-example.org'
 pallet_step_end
 pallet_notify 'reload-nginx'
 
-# 8/12 link · pallet:crates.yaml:68:11 (crate nginx used at specs/servers.yaml:36:11)
+# 8/12 link · out/crates/nginx.yaml:24:11 (crate nginx used at specs/servers.yaml:36:11)
 pallet_step 8 'link' '/etc/nginx/sites-enabled/pallet-example.org'
 pallet_link --path '/etc/nginx/sites-enabled/pallet-example.org' --target '/etc/nginx/sites-available/pallet-example.org'
 pallet_step_end
 pallet_notify 'reload-nginx'
 
-# 9/12 link · pallet:crates.yaml:72:11 (crate nginx used at specs/servers.yaml:36:11)
+# 9/12 link · out/crates/nginx.yaml:28:11 (crate nginx used at specs/servers.yaml:36:11)
 pallet_step 9 'link' '/etc/nginx/sites-enabled/default'
 pallet_link --path '/etc/nginx/sites-enabled/default' --state 'absent'
 pallet_step_end
 pallet_notify 'reload-nginx'
 
-# 10/12 service · pallet:crates.yaml:74:11 (crate nginx used at specs/servers.yaml:36:11)
+# 10/12 service · out/crates/nginx.yaml:30:11 (crate nginx used at specs/servers.yaml:36:11)
 pallet_step 10 'service' 'nginx'
 pallet_service --name 'nginx' --state 'started' --enabled true
 pallet_step_end
@@ -101,13 +101,13 @@ fi
 # handler reload-nginx: runs at the end of the phase when a step notified it,
 # in this run or in an earlier run that stopped before it could run.
 if pallet_handler 'reload-nginx' 2; then
-  # 1/2 exec · pallet:crates.yaml:77:11
+  # 1/2 exec · out/crates/nginx.yaml:33:11
   pallet_handler_step 1 'exec' 'nginx -t'
   pallet_exec <<'PALLET_SCRIPT'
 nginx -t
 PALLET_SCRIPT
   pallet_step_end
-  # 2/2 service · pallet:crates.yaml:78:11
+  # 2/2 service · out/crates/nginx.yaml:34:11
   pallet_handler_step 2 'service' 'nginx'
   pallet_service --name 'nginx' --state 'reloaded'
   pallet_step_end
