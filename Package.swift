@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "PalletContract", targets: ["PalletContract"]),
         .library(name: "PalletCompiler", targets: ["PalletCompiler"]),
         .library(name: "PalletExecutor", targets: ["PalletExecutor"]),
+        .library(name: "PalletReview", targets: ["PalletReview"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,6 +59,12 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // What a change does: two out/ trees (the specs compiled, a folder, a git revision)
+        // compared group by group and step by step, for `pallet diff`.
+        .target(
+            name: "PalletReview",
+            dependencies: ["PalletContract", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
         .executableTarget(
             name: "pallet",
             dependencies: [
@@ -65,6 +72,7 @@ let package = Package(
                 "PalletContract",
                 "PalletCompiler",
                 "PalletExecutor",
+                "PalletReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,6 +106,11 @@ let package = Package(
         .testTarget(
             name: "PalletExecutorTests",
             dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletExecutor", "PalletTestSupport"]
+        ),
+        // Plan comparison: step matching, the summary's Markdown, bases from folders and git.
+        .testTarget(
+            name: "PalletReviewTests",
+            dependencies: ["PalletContract", "PalletCompiler", "PalletReview", "PalletTestSupport"]
         ),
         // The pallet binary, run as a user runs it.
         .testTarget(

@@ -46,6 +46,7 @@ public struct Compiler {
                 tree.add("\(bundle.base)/run.sh", text: bundle.emitted.runScript, mode: 0o755)
                 for payload in bundle.emitted.payloads { tree.add("\(bundle.base)/\(payload.path)", payload.bytes) }
                 tree.add("\(bundle.base).tar", bundle.archive)
+                tree.add(StepListDocument.path(ofArchive: bundle.document.archive), bundle.stepList)
                 bundles.append(bundle.document)
             }
             var provision: String?
@@ -74,9 +75,7 @@ public struct Compiler {
             },
             groups: groups
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        tree.add("plan.json", try encoder.encode(document) + [UInt8(ascii: "\n")])
+        tree.add("plan.json", try PlanJSON.encode(document))
         tree.add("PLAN.md", text: markdown)
         for crate in BuiltInCrateCopies.files(of: plan) { tree.add(crate.outputPath, text: crate.text) }
         return tree
@@ -93,11 +92,14 @@ struct PackedBundle: Sendable {
     let archive: [UInt8]
     /// The bundle's entry in plan.json.
     let document: PlanDocument.Bundle
+    /// `<phase>.steps.json`: what the bundle does, step by step, for review.
+    let stepList: [UInt8]
 
     init(_ bundle: BundlePlan) throws {
         base = "groups/\(bundle.group)/\(bundle.phase)"
         emitted = BundleEmitter().emit(bundle)
         archive = try BundlePacker().pack(emitted)
+        stepList = try PlanJSON.encode(emitted.stepList)
         document = PlanDocument.Bundle(
             phase: bundle.phase, archive: "\(base).tar", sha256: SHA256.hexDigest(archive), steps: bundle.steps.count,
             handlers: bundle.handlers.map(\.name),

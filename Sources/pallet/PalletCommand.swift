@@ -15,6 +15,7 @@ struct PalletCommand: AsyncParsableCommand {
               pallet init infra           start a project: specs/ with a commented example, Makefile, CI job
               pallet plan                 compile specs/ into out/
               pallet plan --check         fail when out/ is not what specs/ compiles to
+              pallet diff origin/main     what the change does to the machines, as Markdown for a pull request
               pallet apply                make the machines match out/: VMs, then phases
               pallet apply --check        preview machine changes and diffs, change nothing
               pallet converge             an alias of pallet apply
@@ -27,7 +28,7 @@ struct PalletCommand: AsyncParsableCommand {
             Start with docs/tutorial.md; `man pallet` after make release.
             """,
         version: "pallet \(PalletVersionString.value)",
-        subcommands: [InitCommand.self, PlanCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, ConvergeCommand.self, LiftCommand.self, DestroyCommand.self, ShowCommand.self]
+        subcommands: [InitCommand.self, PlanCommand.self, DiffCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, ConvergeCommand.self, LiftCommand.self, DestroyCommand.self, ShowCommand.self]
     )
 
     /// Runs the command line. SIGPIPE is ignored first, for the whole process: a node whose ssh

@@ -40,10 +40,8 @@ struct RunCommandSupport {
         report.machines = machines.changes
         for line in RecapPrinter.lines(report, quiet: style.verbosity == .quiet) { printError(line) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            if let data = try? encoder.encode(report) {
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            if let bytes = try? PlanJSON.encode(report) {
+                FileHandle.standardOutput.write(Data(bytes))
             }
         }
         if report.failed { return 1 }

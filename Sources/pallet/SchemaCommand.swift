@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PalletContract
 import PalletSpec
 
 /// `pallet schema`: the JSON Schema of the spec language, for YAML editors.
@@ -23,9 +24,7 @@ struct SchemaCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(SpecSchema.document) + Data("\n".utf8)
+        let data = Data(try PlanJSON.encode(SpecSchema.document))
         guard let output else {
             FileHandle.standardOutput.write(data)
             return

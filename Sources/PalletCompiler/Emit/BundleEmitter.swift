@@ -29,10 +29,14 @@ public struct BundleEmitter {
         var payloads: [BundleFile] = []
         var secrets: [SecretReference] = []
         var stored: [[UInt8]: String] = [:]
+        var digests: [String: [UInt8]] = [:]
+        var stepList: [StepListDocument.Step] = []
+        var handlerList: [StepListDocument.Handler] = []
         for (offset, step) in bundle.steps.enumerated() {
             let index = offset + 1
-            var script = StepScript(payloadPrefix: "files/\(index)", stored: stored)
+            var script = StepScript(payloadPrefix: "files/\(index)", stored: stored, digestsByPath: digests)
             emitAction(step, into: &script)
+            stepList.append(listed(step, script))
             lines.append("")
             lines.append("# \(index)/\(bundle.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))"
                 + (step.via.map { " (\(ShellQuoting.commentText($0)))" } ?? ""))
@@ -43,16 +47,19 @@ public struct BundleEmitter {
             payloads += script.payloads
             secrets += script.secrets
             stored = script.stored
+            digests = script.digestsByPath
         }
         for handler in bundle.handlers {
             lines.append("")
             lines.append("# handler \(ShellQuoting.commentText(handler.name)): runs at the end of the phase when a step notified it,")
             lines.append("# in this run or in an earlier run that stopped before it could run.")
             lines.append(command("if pallet_handler", handler.name, String(handler.steps.count)) + "; then")
+            var handlerSteps: [StepListDocument.Step] = []
             for (offset, step) in handler.steps.enumerated() {
                 let index = offset + 1
-                var script = StepScript(payloadPrefix: "files/h-\(handler.name)-\(index)", stored: stored)
+                var script = StepScript(payloadPrefix: "files/h-\(handler.name)-\(index)", stored: stored, digestsByPath: digests)
                 emitAction(step, into: &script)
+                handlerSteps.append(listed(step, script))
                 lines.append("  # \(index)/\(handler.steps.count) \(step.keyword) · \(ShellQuoting.commentText(step.origin.description))"
                     + (step.via.map { " (\(ShellQuoting.commentText($0)))" } ?? ""))
                 lines.append("  " + command("pallet_handler_step", String(index), step.keyword.rawValue) + " " + ShellQuoting.quote(oneLine(step.summary)))
@@ -61,7 +68,9 @@ public struct BundleEmitter {
                 payloads += script.payloads
                 secrets += script.secrets
                 stored = script.stored
+                digests = script.digestsByPath
             }
+            handlerList.append(StepListDocument.Handler(name: handler.name, steps: handlerSteps))
             lines.append("  " + command("pallet_handler_done", handler.name))
             lines.append("fi")
         }
@@ -73,12 +82,21 @@ public struct BundleEmitter {
             group: bundle.group, phase: bundle.phase, stepCount: bundle.steps.count,
             runScript: lines.joined(separator: "\n") + "\n",
             payloads: payloads,
+            stepList: StepListDocument(group: bundle.group, phase: bundle.phase.rawValue, steps: stepList, handlers: handlerList),
             secrets: unique.values.sorted { $0.identifier.utf8.lexicographicallyPrecedes($1.identifier.utf8) }
         )
     }
 
     /// Letters and digits in ASCII, spelled out: a bracket range such as `A-Z` follows the
     /// locale's collation in some locales.
+    /// The review entry of `step`, emitted into `script`.
+    func listed(_ step: PlanStep, _ script: StepScript) -> StepListDocument.Step {
+        StepListDocument.Step(
+            action: step.keyword.rawValue, summary: step.summary.templateText, origin: step.origin.description, via: step.via,
+            when: step.osFamilies, notifies: step.notify,
+            fingerprint: StepFingerprint.of(step, lines: guarded(script.lines, step: step, indent: ""), payloadDigests: script.digestsByPath))
+    }
+
     static let alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
     /// Lines that fail the run unless the node values have the form the plan's checks assumed

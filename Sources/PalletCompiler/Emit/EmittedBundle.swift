@@ -13,6 +13,8 @@ public struct EmittedBundle: Sendable {
     public var runScript: String
     /// The payload files.
     public var payloads: [BundleFile]
+    /// What the bundle does, step by step, for review (`<phase>.steps.json`).
+    public var stepList: StepListDocument
     /// The secrets the executor must deliver, each once, sorted by identifier.
     public var secrets: [SecretReference]
 }

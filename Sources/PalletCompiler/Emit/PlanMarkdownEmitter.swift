@@ -115,6 +115,6 @@ public struct PlanMarkdownEmitter {
 
     /// Text made safe for one Markdown table cell or list line.
     func cell(_ text: String) -> String {
-        ShellQuoting.commentText(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
+        MarkdownText.cell(text)
     }
 }

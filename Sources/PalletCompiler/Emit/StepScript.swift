@@ -15,6 +15,8 @@ struct StepScript {
     /// once per bundle, and a later step refers to the first one's file. (A digest, not the bytes,
     /// is the key: hashing bytes one by one into a `Hasher` is far slower.)
     var stored: [[UInt8]: String] = [:]
+    /// The SHA-256 of each payload of the bundle so far, by its bundle path (for the step's fingerprint).
+    var digestsByPath: [String: [UInt8]] = [:]
 
     /// Adds a payload named after `base` (made safe as a file name) and returns its bundle path.
     mutating func addPayload(_ bytes: [UInt8], named base: String) -> String {
@@ -29,6 +31,7 @@ struct StepScript {
         let name = "\(payloadPrefix)-\(safe)"
         payloads.append(BundleFile(path: name, bytes: bytes))
         stored[key] = name
+        digestsByPath[name] = key
         return name
     }
 }
