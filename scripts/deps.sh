@@ -6,8 +6,9 @@ set -euo pipefail
 mode=${1:-build}
 packages=(libyaml-dev libarchive-dev pkg-config)
 if [[ $mode == test ]]; then
-  # locales and tzdata: DeterminismTests plans under de_DE.UTF-8 and two non-UTC zones.
-  packages+=(shellcheck openssh-server openssh-client sudo iproute2 util-linux graphviz strace curl locales tzdata)
+  # locales and tzdata: DeterminismTests plans under de_DE.UTF-8 and two non-UTC zones;
+  # git: pallet diff reads committed out/ trees, and the tutorial commits.
+  packages+=(shellcheck openssh-server openssh-client sudo iproute2 util-linux graphviz strace curl locales tzdata git)
 fi
 # The locales the tests ask for, generated when missing (locale -a lists them as de_DE.utf8).
 locales=()

@@ -54,6 +54,11 @@ struct TutorialTests {
             try Data(repeating: 7, count: 4096).write(to: URL(fileURLWithPath: disk))
             var environment = try ConvergeTests().hooks(in: work.root + "/sim", publicKey: cluster.keyPair.publicKey)
             environment["PATH"] = work.root + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
+            // The tutorial commits to git; the reader's name and email are set, the test's are these.
+            for role in ["AUTHOR", "COMMITTER"] {
+                environment["GIT_\(role)_NAME"] = "Tutorial Reader"
+                environment["GIT_\(role)_EMAIL"] = "reader@example.org"
+            }
             try FileManager.default.createDirectory(atPath: work.root + "/home", withIntermediateDirectories: true)
 
             let markdown = try String(contentsOfFile: RepositoryPaths.root + "/docs/tutorial.md", encoding: .utf8)
@@ -78,6 +83,13 @@ struct TutorialTests {
             let vms = try ProcessRunner.run(["VBoxManage", "list", "vms"], environment: environment)
             #expect(vms.stdout.contains("\"infra-tutorial-app-1\"") && !vms.stdout.contains("\"infra-tutorial-app-2\""), "\(vms.combined)")
             #expect(work.exists("infra/.github/workflows/pallet-plan.yml"))
+            // The summary the tutorial shows is what `pallet diff` printed: every line of the
+            // tutorial's Markdown block but its heading (the commit id differs).
+            let shown = try #require(markdown.components(separatedBy: "```markdown\n").dropFirst().first?.components(separatedBy: "\n```").first)
+            let lines = shown.split(separator: "\n").filter { !$0.hasPrefix("## pallet diff: `HEAD` (") }
+            #expect(lines.count >= 6, "\(shown)")
+            for line in lines { #expect(run.combined.contains(line + "\n"), "pallet diff did not print: \(line)") }
+            #expect(run.combined.contains("## pallet diff: `HEAD` ("))
         }
     }
 }
