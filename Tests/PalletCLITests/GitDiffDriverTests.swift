@@ -165,6 +165,8 @@ struct GitDiffDriverTests {
 
     @Test("make plan with pallet's Makefile sets the driver to the build's absolute path in a git work tree, and works outside git")
     func repositoryMakefile() throws {
+        let makefile = try String(contentsOfFile: RepositoryPaths.root + "/Makefile", encoding: .utf8)
+        #expect(makefile.contains("\nplan: build\n\t\(TarDiffDriver.makefileLine(pallet: "'$(abspath $(PALLET))'"))\n\t$(PALLET) plan\n"))
         for inGit in [true, false] {
             let folder = try TemporaryProject()
             defer { folder.remove() }

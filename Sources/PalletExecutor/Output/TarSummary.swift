@@ -11,7 +11,7 @@ import PalletContract
 /// same bytes as `out/lib.sh`), so an upgrade of pallet changes one line per bundle and never shows
 /// the runtime's text again. The MANIFEST is not listed (it repeats the members' digests): it is
 /// rebuilt from the members with ``BundleContents`` and only a MANIFEST that differs from that is
-/// reported. Every path and message goes through ``NodeText/escape(_:)-([UInt8])``, so no control
+/// reported. Every path and message goes through ``NodeText``'s escaping, so no control
 /// character in an archive reaches the terminal. The same bytes give the same text.
 public enum TarSummary {
     /// The first line of every summary of a readable archive.
