@@ -62,7 +62,7 @@ struct InitCommand: ParsableCommand {
         case .configured:
             print("set \(TarDiffDriver.configKey) in this git repository (git diff shows out/'s tars as text)")
         case .notAWorkTree:
-            git = "\nAfter `git init` in the project folder, let git diff show out/'s tars as text:\n  \(setting)\n"
+            git = "\n\nAfter `git init` in the project folder, let git diff show out/'s tars as text:\n  \(setting)\n"
         case .failed(let message):
             printError("pallet: warning: could not set git's diff driver (\(NodeText.escape(message))); run: \(setting)")
         }
