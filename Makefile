@@ -16,7 +16,10 @@ test-deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product pallet
 
+# In a git work tree, plan also points git's diff driver for out/'s tars (.gitattributes) at this
+# build of pallet, so git diff lists a tar's members instead of "Binary files differ".
 plan: build
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then git config diff.pallet-tar.textconv "'$(abspath $(PALLET))' textconv"; fi
 	$(PALLET) plan
 
 apply: build

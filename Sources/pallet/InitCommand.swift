@@ -1,19 +1,26 @@
 import ArgumentParser
 import Foundation
+import PalletExecutor
 import PalletSpec
 
 /// `pallet init [DIR]`: scaffold a new project.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a new project: specs/ with a commented example, a Makefile, .gitignore and a CI job.",
+        abstract: "Create a new project: specs/ with a commented example, a Makefile, .gitignore, .gitattributes and a CI job.",
         discussion: """
             Writes specs/pallet.yaml (the project's name, an admin user, a hosts service, two server-specs and a \
-            group, each part explained), a Makefile (plan, check, apply, dry-run), a .gitignore for run logs, and a GitHub Actions \
-            job that runs `pallet plan --check` on every pull request. Existing files are never overwritten \
+            group, each part explained), a Makefile (plan, check, apply, dry-run), a .gitignore for run logs, a \
+            .gitattributes that sends out/'s tars through git's diff driver `pallet-tar`, and a GitHub Actions job that runs \
+            `pallet plan --check` on every pull request and writes `pallet diff` against the base commit (what the \
+            change does to the machines) into the job's summary. Existing files are never overwritten \
             unless --force is given. The project's name (project: in specs/pallet.yaml) is the folder's name \
             lowercased, with '-' for any other character than a-z and 0-9, and six random hex digits: every \
             VirtualBox VM pallet creates carries it, so two projects never touch each other's VMs.
+
+            In a git work tree, init also runs `git config diff.pallet-tar.textconv "pallet textconv"`, so git diff \
+            lists the tars' members instead of "Binary files differ" (`make plan` sets it too); elsewhere it prints \
+            that command to run after `git init`.
 
             Examples:
               pallet init infra && cd infra && pallet plan
@@ -49,11 +56,21 @@ struct InitCommand: ParsableCommand {
             }
             print("created \(path)")
         }
+        let setting = "git config \(TarDiffDriver.configKey) \"\(TarDiffDriver.command)\""
+        var git = ""
+        switch GitDiffDriverSetup.configure(folder: directory) {
+        case .configured:
+            print("set \(TarDiffDriver.configKey) in this git repository (git diff shows out/'s tars as text)")
+        case .notAWorkTree:
+            git = "\n\nAfter `git init` in the project folder, let git diff show out/'s tars as text:\n  \(setting)\n"
+        case .failed(let message):
+            printError("pallet: warning: could not set git's diff driver (\(NodeText.escape(message))); run: \(setting)")
+        }
         print("""
 
             Next: edit specs/pallet.yaml (your admin user's key, your hosts), then
               pallet plan        # compile into out/ and review it
               pallet apply       # make the machines match it: VMs, bootstrap, configure
-            """)
+            """ + git)
     }
 }

@@ -24,11 +24,12 @@ struct PalletCommand: AsyncParsableCommand {
               pallet show web             the group 'web' fully resolved, with origins
               pallet graph --format svg --output infra.svg   groups, server-specs, crates, phases
               pallet schema --output pallet.schema.json      JSON Schema for YAML editors
+              pallet textconv out/groups/web/configure.tar   a bundle tar as text (git's diff driver)
 
             Start with docs/tutorial.md; `man pallet` after make release.
             """,
         version: "pallet \(PalletVersionString.value)",
-        subcommands: [InitCommand.self, PlanCommand.self, DiffCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, ConvergeCommand.self, LiftCommand.self, DestroyCommand.self, ShowCommand.self]
+        subcommands: [InitCommand.self, PlanCommand.self, DiffCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, ConvergeCommand.self, LiftCommand.self, DestroyCommand.self, ShowCommand.self, TextconvCommand.self]
     )
 
     /// Runs the command line. SIGPIPE is ignored first, for the whole process: a node whose ssh

@@ -12,9 +12,13 @@ struct ProjectToolsTests {
         defer { folder.remove() }
         let created = try ProcessRunner.run([RepositoryPaths.palletBinary, "init", "infra"], directory: folder.root)
         #expect(created.status == 0, "\(created.combined)")
-        for path in ["specs/pallet.yaml", "Makefile", ".gitignore", ".github/workflows/pallet-plan.yml"] {
+        for path in ["specs/pallet.yaml", "Makefile", ".gitignore", ".gitattributes", ".github/workflows/pallet-plan.yml"] {
             #expect(folder.exists("infra/" + path), "\(path)")
         }
+        // Outside a git work tree: nothing is set, and the one command to run after `git init` is printed.
+        #expect(created.stdout.contains("After `git init` in the project folder, let git diff show out/'s tars as text:\n"
+            + "  git config diff.pallet-tar.textconv \"pallet textconv\"\n"), "\(created.stdout)")
+        #expect(!folder.exists("infra/.git"))
         let plan = try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: folder.root + "/infra")
         #expect(plan.status == 0, "\(plan.combined)")
         #expect(folder.exists("infra/out/groups/web/configure.tar"))
@@ -26,25 +30,109 @@ struct ProjectToolsTests {
         #expect(try folder.read("infra/.github/workflows/pallet-plan.yml").contains("pallet plan --check"))
     }
 
+    @Test("pallet init in a git work tree writes .gitattributes for out/'s tars and sets the diff driver to pallet textconv")
+    func initSetsTheDiffDriver() throws {
+        let folder = try TemporaryProject()
+        defer { folder.remove() }
+        #expect(try ProcessRunner.run(["git", "init", "-q", "infra"], directory: folder.root).status == 0)
+        let created = try ProcessRunner.run([RepositoryPaths.palletBinary, "init", "infra"], directory: folder.root)
+        #expect(created.status == 0, "\(created.combined)")
+        #expect(created.stdout.contains("set diff.pallet-tar.textconv in this git repository"), "\(created.stdout)")
+        #expect(!created.stdout.contains("After `git init`"))
+        let attributes = try folder.read("infra/.gitattributes")
+        #expect(attributes == TarDiffDriver.gitattributes && attributes.contains("\nout/**/*.tar diff=pallet-tar\n"), "\(attributes)")
+        let setting = try ProcessRunner.run(["git", "config", "--get", "diff.pallet-tar.textconv"], directory: folder.root + "/infra")
+        #expect(setting.status == 0 && setting.stdout == "pallet textconv\n", "\(setting.combined)")
+        let attribute = try ProcessRunner.run(["git", "check-attr", "diff", "--", "out/groups/web/configure.tar"], directory: folder.root + "/infra")
+        #expect(attribute.stdout == "out/groups/web/configure.tar: diff: pallet-tar\n", "\(attribute.combined)")
+        let makefile = try folder.read("infra/Makefile")
+        #expect(makefile.contains("plan:\n\t\(TarDiffDriver.makefileLine(pallet: "$(PALLET)"))\n\t$(PALLET) plan\n"), "\(makefile)")
+    }
+
     /// The `run:` scripts of the steps of the workflow that `pallet init` writes, and its top-level keys.
     static func workflow(_ text: String) throws -> (keys: [String: YAMLNode], steps: [[String: String]]) {
+        let (keys, nodes) = try workflowNodes(text)
+        let steps = nodes.map { step in step.compactMapValues(scalar) }
+        return (keys, steps)
+    }
+
+    /// The top-level keys of the workflow that `pallet init` writes, and its steps' keys.
+    static func workflowNodes(_ text: String) throws -> (keys: [String: YAMLNode], steps: [[String: YAMLNode]]) {
         let node = try #require(YAMLLoader(file: "pallet-plan.yml").load(Array(text.utf8), diagnostics: Diagnostics()))
-        func mapping(_ node: YAMLNode?) -> [String: YAMLNode] {
-            guard case .mapping(let pairs)? = node?.content else { return [:] }
-            var result: [String: YAMLNode] = [:]
-            for pair in pairs { if case .scalar(let key, _) = pair.key.content { result[key] = pair.value } }
-            return result
-        }
         let keys = mapping(node)
         let job = mapping(mapping(keys["jobs"])["plan-check"])
         guard case .sequence(let items)? = job["steps"]?.content else { return (keys, []) }
-        let steps = items.map { item in
-            mapping(item).compactMapValues { value -> String? in
-                if case .scalar(let text, _) = value.content { return text }
-                return nil
-            }
+        return (keys, items.map(mapping))
+    }
+
+    /// A YAML mapping's values by their scalar keys (empty for any other node).
+    static func mapping(_ node: YAMLNode?) -> [String: YAMLNode] {
+        guard case .mapping(let pairs)? = node?.content else { return [:] }
+        var result: [String: YAMLNode] = [:]
+        for pair in pairs { if case .scalar(let key, _) = pair.key.content { result[key] = pair.value } }
+        return result
+    }
+
+    /// A scalar node's text, or nil.
+    static func scalar(_ node: YAMLNode?) -> String? {
+        if case .scalar(let text, _)? = node?.content { return text }
+        return nil
+    }
+
+    @Test("the CI job checks out the whole history and writes pallet diff against the base commit into the summary, BASE only through env:")
+    func workflowPrintsTheReviewSummary() throws {
+        let folder = try TemporaryProject()
+        defer { folder.remove() }
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "init", "infra"], directory: folder.root).status == 0)
+        let (_, steps) = try Self.workflowNodes(try folder.read("infra/.github/workflows/pallet-plan.yml"))
+        let checkout = try #require(steps.first { Self.scalar($0["uses"])?.hasPrefix("actions/checkout") == true })
+        #expect(Self.scalar(Self.mapping(checkout["with"])["fetch-depth"]) == "0")
+        let check = try #require(steps.firstIndex { Self.scalar($0["run"]) == "\"$PALLET\" plan --check" })
+        let summary = try #require(steps.last)
+        #expect(steps.count - 1 > check, "the summary comes after pallet plan --check")
+        #expect(Self.scalar(Self.mapping(summary["env"])["BASE"]) == "${{ github.event.pull_request.base.sha || github.event.before }}")
+        #expect(Self.scalar(summary["shell"]) == "bash", "bash runs it with pipefail: a failing pallet diff fails the step")
+        let script = try #require(Self.scalar(summary["run"]))
+        #expect(script.contains("\"$PALLET\" diff \"$BASE\" | tee -a \"$GITHUB_STEP_SUMMARY\""), "\(script)")
+        for step in steps {
+            #expect(!(Self.scalar(step["run"]) ?? "").contains("${{"), "an expression pasted into a script: \(step)")
         }
-        return (keys, steps)
+
+        // The script itself, with the real pallet, in a project with two commits: the second adds a step.
+        let repository = folder.root + "/repo"
+        let git = ["git", "-c", "user.name=Pallet Test", "-c", "user.email=test@example.org"]
+        #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "init", repository]).status == 0)
+        #expect(try ProcessRunner.run(git + ["init", "-q", repository]).status == 0)
+        for message in ["first", "second"] {
+            if message == "second" {
+                let spec = try folder.read("repo/specs/pallet.yaml")
+                    .replacingOccurrences(of: "      configure:\n        - packages:", with: "      configure:\n        - directory: {path: /srv/review}\n        - packages:")
+                try folder.write("repo/specs/pallet.yaml", spec)
+            }
+            #expect(try ProcessRunner.run([RepositoryPaths.palletBinary, "plan"], directory: repository).status == 0)
+            #expect(try ProcessRunner.run(git + ["add", "."], directory: repository).status == 0)
+            #expect(try ProcessRunner.run(git + ["commit", "-q", "-m", message], directory: repository).status == 0)
+        }
+        let first = try ProcessRunner.run(["git", "rev-parse", "HEAD~1"], directory: repository).stdout.trimmingCharacters(in: .newlines)
+        func run(base: String) throws -> (result: ProcessResult, summary: String) {
+            let summaryFile = folder.root + "/summary.md"
+            try Data().write(to: URL(fileURLWithPath: summaryFile))
+            let result = try ProcessRunner.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], directory: repository, environment: [
+                "BASE": base, "PALLET": RepositoryPaths.palletBinary, "GITHUB_STEP_SUMMARY": summaryFile, "GITHUB_WORKSPACE": repository,
+                "HOME": folder.root, "GIT_CONFIG_NOSYSTEM": "1",
+            ])
+            return (result, try String(contentsOfFile: summaryFile, encoding: .utf8))
+        }
+        let compared = try run(base: first)
+        #expect(compared.result.status == 0, "\(compared.result.combined)")
+        #expect(compared.summary.hasPrefix("## pallet diff: `\(first)` (\(first.prefix(7))) → the specs\n"), "\(compared.summary)")
+        #expect(compared.summary.contains("| added | `configure` | `directory` /srv/review | specs/pallet.yaml:"), "\(compared.summary)")
+        for base in [String(repeating: "0", count: 40), "", "$(touch pwned)", "`touch pwned`"] {
+            let skipped = try run(base: base)
+            #expect(skipped.result.status == 0, "\(skipped.result.combined)")
+            #expect(skipped.summary.hasPrefix("No review summary: the base commit is not in this clone"), "\(base): \(skipped.summary)")
+            #expect(!folder.exists("repo/pwned"), "BASE is data, never code")
+        }
     }
 
     @Test("the CI job pallet init writes runs only a pinned pallet checked by SHA-256, never one from the change under review")
@@ -65,12 +153,12 @@ struct ProjectToolsTests {
         // pull_request would run the pull request's own copy of this workflow.
         #expect(Set(events) == ["push", "pull_request_target"], "\(events)")
         let runs = steps.compactMap { $0["run"] }
-        #expect(runs.count == 2 && steps.count == 3, "\(steps)")
+        #expect(runs.count == 3 && steps.count == 4, "\(steps)")
         let install = try #require(runs.first)
         #expect(install.contains("sha256sum --check --strict"))
         #expect(steps.firstIndex { $0["run"] == install } ?? 9 < steps.firstIndex { $0["uses"]?.hasPrefix("actions/checkout") == true } ?? -1,
                 "pallet is installed before the change is checked out")
-        #expect(runs.last == "\"$PALLET\" plan --check")
+        #expect(runs.dropFirst().first == "\"$PALLET\" plan --check")
         for run in runs {
             for forbidden in ["bin/pallet", "./", "$PWD", "make", "swift build", "PATH="] {
                 #expect(!run.contains(forbidden), "a step runs something from the checkout: \(run)")
@@ -142,7 +230,7 @@ struct ProjectToolsTests {
 
     @Test("every command's --help has examples; shell completions come from the command line definitions")
     func helpAndCompletions() throws {
-        for command in ["plan", "apply", "lift", "converge", "show", "init", "schema", "graph"] {
+        for command in ["plan", "apply", "lift", "converge", "show", "init", "schema", "graph", "textconv"] {
             let help = try ProcessRunner.run([RepositoryPaths.palletBinary, command, "--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Examples:"), "pallet \(command) --help")

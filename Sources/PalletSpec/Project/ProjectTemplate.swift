@@ -1,11 +1,11 @@
 /// The files `pallet init` writes into a new project, by project-relative path.
 public enum ProjectTemplate {
     /// The files' paths.
-    public static let paths = ["specs/pallet.yaml", "Makefile", ".gitignore", ".github/workflows/pallet-plan.yml"]
+    public static let paths = ["specs/pallet.yaml", "Makefile", ".gitignore", ".gitattributes", ".github/workflows/pallet-plan.yml"]
 
     /// The files of a project named `project`, each with its permission bits.
     public static func files(project: String) -> [(path: String, text: String, mode: Int)] {
-        zip(paths, [specs(project: project), makefile, gitignore, workflow]).map { ($0, $1, 0o644) }
+        zip(paths, [specs(project: project), makefile, gitignore, TarDiffDriver.gitattributes, workflow]).map { ($0, $1, 0o644) }
     }
 
     /// A project name for the folder `folder`: its name lowercased, every character other than
@@ -79,8 +79,9 @@ public enum ProjectTemplate {
         """
     }
 
-    static let makefile = """
-        # make plan: compile specs/ into out/ (commit out/ with the specs; reviewers read it).
+    static let makefile: String = """
+        # make plan: compile specs/ into out/ (commit out/ with the specs; reviewers read it). In a git
+        #   work tree it also sets git's diff driver for out/'s tars (see .gitattributes).
         # make check: fail when out/ is not what specs/ compiles to (what CI runs); pallet plan --check
         #   exits 0 when out/ is current, 2 when stale (each differing file listed), 1 on errors.
         # make apply: make the machines match out/ (VirtualBox VMs created or destroyed to each
@@ -91,6 +92,7 @@ public enum ProjectTemplate {
         .PHONY: plan check apply dry-run
 
         plan:
+        \t\(TarDiffDriver.makefileLine(pallet: "$(PALLET)"))
         \t$(PALLET) plan
 
         check:
@@ -112,7 +114,8 @@ public enum ProjectTemplate {
         """
 
     static let workflow = """
-        # Fails a pull request whose out/ is not what its specs/ compile to.
+        # Fails a pull request whose out/ is not what its specs/ compile to, and writes what the change
+        # does to the machines (`pallet diff` against the base commit) into the job's summary.
         #
         # The pallet that checks a change never comes from the change under review: a pull request
         # could otherwise ship a pallet (or a workflow) that passes anything. So this job
@@ -142,7 +145,7 @@ public enum ProjectTemplate {
             steps:
               - name: Install the pinned pallet, checked by SHA-256
                 run: |
-                  apt-get update && apt-get install -y --no-install-recommends ca-certificates curl libyaml-0-2 libarchive13
+                  apt-get update && apt-get install -y --no-install-recommends ca-certificates curl git libyaml-0-2 libarchive13
                   tool=$(mktemp -d)
                   curl -fsSL --proto '=https,file' -o "$tool/pallet.download" "$PALLET_URL"
                   echo "$PALLET_SHA256  $tool/pallet.download" | sha256sum --check --strict
@@ -152,8 +155,23 @@ public enum ProjectTemplate {
                 with:
                   ref: ${{ github.event.pull_request.head.sha || github.sha }}
                   persist-credentials: false
+                  fetch-depth: 0            # the base commit too, for pallet diff
               - name: pallet plan --check (the pinned pallet, on the change's files)
                 run: '"$PALLET" plan --check'
+              # BASE comes in through env:, never written into the script: an expression in `run:` is
+              # pasted into the shell text before it runs.
+              - name: What the change does to the machines (pallet diff against the base commit)
+                shell: bash
+                env:
+                  BASE: ${{ github.event.pull_request.base.sha || github.event.before }}
+                run: |
+                  git config --global --add safe.directory "$GITHUB_WORKSPACE"
+                  if git cat-file -e "$BASE^{commit}" 2>/dev/null; then
+                    BASE=$(git merge-base "$BASE" HEAD || printf '%s' "$BASE")   # where the change branched off
+                    "$PALLET" diff "$BASE" | tee -a "$GITHUB_STEP_SUMMARY"
+                  else
+                    echo "No review summary: the base commit is not in this clone (a first push has none)." | tee -a "$GITHUB_STEP_SUMMARY"
+                  fi
 
         """
 }
