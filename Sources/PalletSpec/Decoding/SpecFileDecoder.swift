@@ -72,9 +72,33 @@ struct SpecFileDecoder {
                 node: fields["node"].flatMap { reader.name($0, context: "'node'") },
                 count: count,
                 after: fields["after"].flatMap { reader.nameList($0, context: "'after'") } ?? [],
+                vendor: fields["vendor"].flatMap { decodeVendor($0, context: context) },
                 body: bodies.decode(fields, context: context)
             ))
         }
+    }
+
+    /// Decodes a group's `vendor: {release: debian-12, architecture: amd64}` (architecture optional).
+    func decodeVendor(_ node: YAMLNode, context: String) -> Located<VendorTarget>? {
+        guard let fields = reader.fields(node, allowed: ["release", "architecture"], context: "'vendor' of \(context)") else { return nil }
+        guard let releaseNode = fields["release"] else {
+            diagnostics.error(node.location, "'vendor' of \(context) needs 'release', such as debian-12 (ID-VERSION_ID of the nodes' /etc/os-release)")
+            return nil
+        }
+        guard let release = reader.string(releaseNode, context: "'release'") else { return nil }
+        guard VendorTarget.isRelease(release.value) else {
+            diagnostics.error(release.location, "'\(release.value.debugEscaped)' is not a release such as debian-12 or ubuntu-22.04 (ID-VERSION_ID of /etc/os-release)")
+            return nil
+        }
+        var architecture = VendorTarget.defaultArchitecture
+        if let architectureNode = fields["architecture"], let value = reader.string(architectureNode, context: "'architecture'") {
+            guard VendorTarget.isArchitecture(value.value) else {
+                diagnostics.error(value.location, "'\(value.value.debugEscaped)' is not a dpkg architecture such as amd64 or arm64")
+                return nil
+            }
+            architecture = value.value
+        }
+        return Located(VendorTarget(release: release.value, architecture: architecture), at: node.location)
     }
 
     /// Decodes a crate: `params`, `phases` and `handlers`.

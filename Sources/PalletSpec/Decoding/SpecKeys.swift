@@ -8,7 +8,7 @@ public enum SpecKeys {
     /// What server-specs, group-specs and crates share.
     public static let body = ["extends", "phases", "handlers", "vars"]
     /// A group-spec.
-    public static let group = ["service", "node", "count", "after"] + body
+    public static let group = ["service", "node", "count", "after", "vendor"] + body
     /// A crate.
     public static let crate = ["params", "phases", "handlers"]
     /// A crate parameter.

@@ -53,6 +53,10 @@ public struct SpecLoader {
         for file in files.read.values where !specs.inputs.contains(where: { $0.path == file.path }) {
             specs.inputs.append(file)
         }
+        if let (lock, file) = VendorLockLoader(projectRoot: projectRoot).load(diagnostics: diagnostics) {
+            specs.vendorLock = lock
+            specs.inputs.append(file)
+        }
         loadHardwareFiles(into: &specs, reader: reader)
         ReferenceValidator(specs: specs, diagnostics: diagnostics).validate()
         return specs

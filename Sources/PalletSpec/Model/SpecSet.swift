@@ -18,6 +18,8 @@ public struct SpecSet: Sendable {
     public var builtInCrates: [Crate] = []
     /// Every input file read, by project-relative path, for the inputs digest.
     public var inputs: [InputFile] = []
+    /// `specs/vendor.lock`, when the project has one.
+    public var vendorLock: VendorLock?
 
     /// Creates an empty set.
     public init() {}
