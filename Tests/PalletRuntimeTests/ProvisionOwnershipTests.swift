@@ -203,6 +203,35 @@ struct ProvisionOwnershipTests {
         #expect(failing.stderr.contains("  VBoxManage: error: Cannot unregister the machine 'alpha-web-2' while it is locked"), "\(failing.stderr)")
     }
 
+    @Test("a VBoxManage that cannot list the VMs stops plan, converge, destroy and the orphan scan with its message; it is never read as 'no VMs'")
+    func listFailureStops() throws {
+        let lab = try Lab()
+        defer { lab.folder.remove() }
+        try lab.scripts(project: "alpha")
+        #expect(try lab.run("alpha-web.sh", "converge", "1").status == 0)
+        // A VBoxManage whose `list vms` fails the way VirtualBox does when its service is down.
+        try lab.folder.write("broken/VBoxManage", """
+            #!/bin/bash
+            if [[ $1 == list && $2 == vms ]]; then
+              echo "VBoxManage: error: Failed to create the VirtualBox object!" >&2
+              exit 1
+            fi
+            exec "\(SimulatedVirtualBox.simulatorFolder)/VBoxManage" "$@"
+            """)
+        #expect(chmod(lab.folder.root + "/broken/VBoxManage", 0o755) == 0)
+        var broken = lab.environment
+        broken["PATH"] = lab.folder.root + "/broken:" + (broken["PATH"] ?? "")
+        for arguments in [["alpha-web.sh", "plan", "1"], ["alpha-web.sh", "converge", "2"], ["alpha-web.sh", "destroy", "1"],
+                          ["alpha-orphans.sh", "list"]] {
+            let result = try ProcessRunner.run(["bash", lab.folder.root + "/" + arguments[0]] + arguments.dropFirst(), environment: broken)
+            #expect(result.status == 1, "\(arguments): \(result.combined)")
+            #expect(result.stderr.contains("error: VBoxManage list vms failed (exit 1):"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("  VBoxManage: error: Failed to create the VirtualBox object!"), "\(arguments)")
+            #expect(!result.stdout.contains("create web-1"), "\(arguments): \(result.stdout)")
+        }
+        #expect(try lab.vms().count == 1, "the VM is still there")
+    }
+
     @Test("a bridged adapter with no interface named takes the host's first interface that is up; with none up, the list, and no VM")
     func bridgedInterface() throws {
         let lab = try Lab(bridged: "eth0:Down,enp3s0:Up,wlan0:Up")

@@ -19,6 +19,10 @@ readonly -a BRIDGE_AUTO=()
 # The rest of this script is the same for every project.
 
 export LC_ALL=C LANG=C
+# A failure inside $(...) ends the script there, also in a function that itself runs inside
+# $(...): without this, bash clears -e in command substitutions, and a failing
+# `VBoxManage list vms` read as "no VMs" (destroy would report nothing to do and exit 0).
+shopt -s inherit_errexit
 VBM=${VBOXMANAGE:-VBoxManage}
 NS=pallet
 
