@@ -44,10 +44,10 @@ public final class ExecTrace: @unchecked Sendable {
     }
 
     /// Attaches strace to the running processes `pids` and follows every process they start from
-    /// now on; returns once strace has attached to all of them.
+    /// now on, recording `syscalls` (`execve` by default); returns once strace has attached to all of them.
     ///
     /// - Throws: ``TestSupportError`` when strace does not attach within 10 seconds.
-    public static func attach(to pids: [Int32], file: String) throws -> ExecTrace {
+    public static func attach(to pids: [Int32], file: String, syscalls: [String] = ["execve"]) throws -> ExecTrace {
         let log = file + ".log"
         FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
@@ -55,10 +55,13 @@ public final class ExecTrace: @unchecked Sendable {
         // starts with, and ``stop()`` ends it with SIGINT (which makes strace detach and flush its
         // file): so strace starts with an empty mask.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-S", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-                             "/usr/bin/strace"]
-            // Not -qq here: the "attached" lines on stderr say when tracing has begun.
-            + options.filter { $0 != "-qq" } + ["-o", file] + pids.flatMap { ["-p", String($0)] }
+        // Not -qq here: the "attached" lines on stderr say when tracing has begun.
+        let traced: [String] = options.filter { $0 != "-qq" }.map { (option: String) -> String in
+            option == "trace=execve" ? "trace=" + syscalls.joined(separator: ",") : option
+        }
+        let targets: [String] = pids.flatMap { ["-p", String($0)] }
+        let launcher = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
+        process.arguments = ["-S", "-c", launcher, "/usr/bin/strace"] + traced + ["-o", file] + targets
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -89,6 +92,12 @@ public final class ExecTrace: @unchecked Sendable {
             throw TestSupportError("strace (pid \(process.processIdentifier)) did not stop on SIGINT")
         }
         return try Self.read(file)
+    }
+
+    /// The lines of the strace output `file` that contain `text`, such as `connect(` in a trace
+    /// attached with `syscalls: ["execve", "connect"]`.
+    public static func lines(_ file: String, containing text: String) throws -> [String] {
+        try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init).filter { $0.contains(text) }
     }
 
     /// The `execve` calls recorded in the strace output `file`.
