@@ -1,0 +1,134 @@
+import Foundation
+import PalletContract
+import PalletSpec
+import PalletTestSupport
+import PalletVendor
+import Testing
+
+/// `pallet vendor` for real: this machine's apt resolves and downloads from the sources it is
+/// configured with (deb.debian.org), in a private workspace. Few tests use the network: one
+/// resolves, downloads, runs again and checks; the others stop before apt runs.
+@Suite("pallet vendor")
+struct VendorTests {
+    /// A project with group `g` of the hosts preamble vendored for `release`, its configure
+    /// phase asking for `packages` (flow-list items, as written).
+    func project(release: String, packages: String) throws -> (TemporaryProject, MarkedText) {
+        let spec = mainSpec("""
+            groups:
+              g:
+                service: lab
+                vendor: {release: \(release)}
+                phases:
+                  configure:
+                    - ⟨step⟩packages: {names: [\(packages)]}
+            """)
+        return (try TemporaryProject(files: ["specs/main.yaml": spec.text]), spec)
+    }
+
+    /// This machine's release, as `pallet vendor` compares it with a target's.
+    var hostRelease: String { HostRelease.read() ?? "unknown-0" }
+
+    /// Every path under the control host's apt state and cache with its type, size and
+    /// modification time, to show they were not touched.
+    func aptStateListing() throws -> String {
+        try ProcessRunner.run(["find", "/var/lib/apt", "/var/cache/apt", "/var/lib/dpkg/status", "-printf", "%p %y %s %T@\\n"]).stdout
+    }
+
+    /// `pallet vendor ARGUMENTS --project ROOT`.
+    func pallet(_ arguments: [String], project: TemporaryProject) throws -> ProcessResult {
+        try ProcessRunner.run([RepositoryPaths.palletBinary, "vendor", "--project", project.root] + arguments)
+    }
+
+    @Test("nginx and a pinned package: the lock's closures, digests and control fields are the cache's; the host's apt state is untouched; a second run downloads nothing and writes the same bytes; --check finds a deleted or altered file")
+    func vendorsForReal() async throws {
+        // The pin is the current candidate of a small package, as this machine's apt sees it.
+        let policy = try ProcessRunner.run(["apt-cache", "policy", "hello"]).stdout
+        let candidate = try #require(policy.split(separator: "\n").first { $0.contains("Candidate:") }?.split(separator: " ").last.map(String.init))
+        let (project, _) = try project(release: hostRelease, packages: "nginx, \"hello=\(candidate)\"")
+        defer { project.remove() }
+        let before = try aptStateListing()
+        let sources = try VendorSources(arguments: [], hostRelease: hostRelease)
+        let diagnostics = Diagnostics()
+        let first = try #require(try await Vendorer(projectRoot: project.root, sources: sources).run(diagnostics: diagnostics))
+        #expect(diagnostics.sorted.isEmpty, "\(diagnostics.sorted)")
+        #expect(try aptStateListing() == before, "the control host's apt state changed")
+
+        let target = VendorTarget(release: hostRelease, architecture: "amd64")
+        let lockText = try project.read(VendorLock.path)
+        #expect(lockText == first.lock.text)
+        let needs = try #require(first.lock.needs[target])
+        #expect(Set(needs.keys) == ["nginx", "hello=\(candidate)"])
+        #expect(Set(needs["nginx"] ?? []).isSuperset(of: ["nginx", "nginx-common", "libc6"]), "\(needs)")
+        #expect(Set(needs["hello=\(candidate)"] ?? []).isSuperset(of: ["hello", "libc6"]), "\(needs)")
+        let packages = try #require(first.lock.packages[target])
+        #expect(packages["hello"]?.version == candidate)
+        #expect(Set(packages.keys) == Set(needs.values.joined()), "the lock names exactly the files the closures need")
+        let cache = VendorCache(projectRoot: project.root)
+        for package in packages.values {
+            let path = cache.path(of: package)
+            #expect(VendorCache.digest(ofFileAt: path)?.sha256 == package.sha256, "\(package.name)")
+            #expect(VendorCache.digest(ofFileAt: path)?.size == package.size, "\(package.name)")
+            let fields = try ProcessRunner.run(["dpkg-deb", "-f", path, "Package", "Version", "Architecture"]).stdout
+            #expect(fields == "Package: \(package.name)\nVersion: \(package.version)\nArchitecture: \(package.architecture)\n")
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o644, "\(package.name)")
+        }
+        let report = try #require(first.reports.first)
+        #expect(first.reports.count == 1 && report.packages == packages.count && report.requests == 2)
+        #expect(report.downloadedFiles + report.cachedFiles == packages.count && report.downloadedFiles > 0)
+        #expect(report.downloadedBytes == packages.values.reduce(0) { $0 + $1.size } || report.cachedFiles > 0)
+
+        let again = try pallet([], project: project)
+        #expect(again.status == 0, "\(again.combined)")
+        #expect(again.stdout.contains("\(target): 2 requests, \(packages.count) packages resolved, 0 bytes downloaded in 0 files, \(packages.count) already cached"), "\(again.stdout)")
+        #expect(try project.read(VendorLock.path) == lockText, "the second run wrote other bytes")
+        #expect(try aptStateListing() == before, "the control host's apt state changed")
+
+        let check = try pallet(["--check"], project: project)
+        #expect(check.status == 0, "\(check.combined)")
+        let nginx = try #require(packages["nginx"]), libc = try #require(packages["libc6"])
+        try FileManager.default.removeItem(atPath: cache.path(of: nginx))
+        try project.write(VendorLock.cacheFolder + "/" + libc.cacheName, "not a package")
+        let broken = try pallet(["--check"], project: project)
+        #expect(broken.status == 2, "\(broken.combined)")
+        #expect(broken.stdout.contains("\(VendorLock.cacheFolder)/\(nginx.cacheName) (nginx \(nginx.version)) is missing"), "\(broken.stdout)")
+        #expect(broken.stdout.contains("\(VendorLock.cacheFolder)/\(libc.cacheName) (libc6 \(libc.version)) does not match the lock"), "\(broken.stdout)")
+        #expect(broken.stdout.split(separator: "\n").count == 2, "\(broken.stdout)")
+    }
+
+    @Test("a package name only the node knows is an error at its step, and nothing is written; a request apt could read as an option is never valid")
+    func templateName() async throws {
+        let (project, spec) = try project(release: hostRelease, packages: "nginx, \"nginx-{{ node.name }}\"")
+        defer { project.remove() }
+        let diagnostics = Diagnostics()
+        let result = try await Vendorer(projectRoot: project.root, sources: VendorSources(arguments: [], hostRelease: hostRelease)).run(diagnostics: diagnostics)
+        #expect(result == nil)
+        let at = spec.at("step", in: "specs/main.yaml")
+        #expect(diagnostics.sorted.map(\.description) == [
+            "\(at): error: a package name cannot use node values such as {{ node.name }}",
+        ])
+        #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
+        let cli = try pallet([], project: project)
+        #expect(cli.status == 1 && cli.stderr.contains("\(at): error: a package name cannot use node values"), "\(cli.combined)")
+        #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
+        #expect(["nginx", "nginx=1.22.1-9+deb12u11", "libbpf1=1:1.1.2-0+deb12u1", "g++-12"].allSatisfy(VendorRequest.isValid))
+        #expect(!["-oDebug::X=1", "nginx=-o", "", "=1", "nginx=", "Nginx", "ng inx", "nginx=1 2"].contains(where: VendorRequest.isValid))
+    }
+
+    @Test("a release other than the control host's needs --sources: a clear error naming the release, before any network, nothing written")
+    func otherReleaseNeedsSources() async throws {
+        let other = hostRelease == "debian-11" ? "debian-10" : "debian-11"
+        let (project, _) = try project(release: other, packages: "nginx")
+        defer { project.remove() }
+        let cli = try pallet([], project: project)
+        #expect(cli.status == 1, "\(cli.combined)")
+        #expect(cli.stderr.contains("pallet: error: groups vendored for \(other) need --sources FILE: an apt sources file for \(other)"), "\(cli.stderr)")
+        #expect(cli.stderr.contains("the control host is \(hostRelease)"), "\(cli.stderr)")
+        #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
+        let sources = try VendorSources(arguments: ["\(other)=/tmp/x.sources", "/tmp/y.list"], hostRelease: hostRelease)
+        #expect(try sources.file(for: VendorTarget(release: other, architecture: "amd64")) == "/tmp/x.sources")
+        #expect(try sources.file(for: VendorTarget(release: "debian-99", architecture: "amd64")) == "/tmp/y.list")
+        #expect(try sources.file(for: VendorTarget(release: hostRelease, architecture: "amd64")) == nil)
+        #expect(throws: VendorError.self) { try VendorSources(arguments: ["/a.list", "/b.list"], hostRelease: hostRelease) }
+    }
+}
