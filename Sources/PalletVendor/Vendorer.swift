@@ -33,7 +33,8 @@ public struct Vendorer {
     }
 
     /// Vendors every target; returns the lock written and a report per target, or nil when the
-    /// specs have errors (reported to `diagnostics`; nothing is written).
+    /// specs have errors (reported to `diagnostics`; nothing is written). A project without
+    /// vendored groups gets no lock file (an existing one keeps only its header).
     ///
     /// - Throws: ``VendorError`` when apt cannot resolve or fetch something, or a file cannot be
     ///   written; the lock is then left as it was.
@@ -57,8 +58,11 @@ public struct Vendorer {
                                         downloadedFiles: resolution.downloadedFiles, downloadedBytes: resolution.downloadedBytes,
                                         cachedFiles: resolution.cachedFiles))
         }
-        let root = projectRoot.hasSuffix("/") ? projectRoot : projectRoot + "/"
-        try VendorCache.writeAtomically(Array(lock.text.utf8), to: root + VendorLock.path)
+        let path = (projectRoot.hasSuffix("/") ? projectRoot : projectRoot + "/") + VendorLock.path
+        // A project that vendors nothing and has no lock gets none; an existing one is emptied.
+        if !targets.isEmpty || FileManager.default.fileExists(atPath: path) {
+            try VendorCache.writeAtomically(Array(lock.text.utf8), to: path)
+        }
         return (lock, reports)
     }
 }

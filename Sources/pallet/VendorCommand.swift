@@ -24,8 +24,8 @@ struct VendorCommand: AsyncParsableCommand {
 
             Each file is stored as .pallet/vendor/<sha256>.deb (git ignores it; a file already there is kept and \
             not downloaded again) and specs/vendor.lock is rewritten in one step with exactly what the specs need:
-              debian-12 amd64 deb NAME VERSION ARCH SIZE SHA256     one per package file
-              debian-12 amd64 needs REQUEST NAME...                 per request: itself and its dependencies
+              debian-12 amd64 deb NAME VERSION ARCH SIZE SHA256    (one per file)
+              debian-12 amd64 needs REQUEST NAME...    (the request and its dependencies)
             Commit the lock and review its changes; name, version and architecture come from each file's control \
             fields (dpkg-deb -f). This is the only pallet command that touches the network; plan and apply read \
             the lock and the cache.
@@ -35,10 +35,11 @@ struct VendorCommand: AsyncParsableCommand {
             missing or altered (each listed); 1 on errors.
 
             Examples:
-              pallet vendor                              resolve and download for the control host's release
-              pallet vendor --sources bookworm.sources   a release other than the control host's
-              pallet vendor --sources debian-11=bullseye.list --sources debian-12=bookworm.sources
-              pallet vendor --check                      in CI or before packing: is the cache complete?
+              pallet vendor                    # the control host's release
+              pallet vendor --check            # no network: lock and cache complete?
+              pallet vendor --sources bullseye.sources      # another release
+              pallet vendor --sources debian-11=bullseye.list \\
+                            --sources ubuntu-22.04=jammy.sources
             """
     )
 
@@ -73,7 +74,7 @@ struct VendorCommand: AsyncParsableCommand {
                     + "\(report.downloadedBytes) bytes downloaded in \(report.downloadedFiles) file\(report.downloadedFiles == 1 ? "" : "s"), "
                     + "\(report.cachedFiles) already cached")
             }
-            if reports.isEmpty { print("pallet: no group has vendor:; wrote an empty \(VendorLock.path)") } else { print("pallet: wrote \(VendorLock.path)") }
+            print(reports.isEmpty ? "pallet: no group has vendor:; nothing to download" : "pallet: wrote \(VendorLock.path)")
         } catch let error as VendorError {
             printError(error.location == nil ? "pallet: error: \(error); \(VendorLock.path) was not changed" : "\(error)\npallet: \(VendorLock.path) was not changed")
             throw ExitCode(1)

@@ -131,4 +131,60 @@ struct VendorTests {
         #expect(try sources.file(for: VendorTarget(release: hostRelease, architecture: "amd64")) == nil)
         #expect(throws: VendorError.self) { try VendorSources(arguments: ["/a.list", "/b.list"], hostRelease: hostRelease) }
     }
+
+    /// A deb822 sources file for Debian 11 (bullseye), signed by `keyring`, in `project`.
+    func bullseyeSources(in project: TemporaryProject, keyring: String) throws -> String {
+        try project.write("bullseye.sources", """
+            Types: deb
+            URIs: http://deb.debian.org/debian
+            Suites: bullseye
+            Components: main
+            Signed-By: \(keyring)
+
+            """)
+        return project.root + "/bullseye.sources"
+    }
+
+    @Test("another release resolves from --sources: the lock holds that release's versions; the host's apt state is untouched")
+    func otherReleaseFromSources() async throws {
+        let (project, _) = try project(release: "debian-11", packages: "hello")
+        defer { project.remove() }
+        let sources = try bullseyeSources(in: project, keyring: "/usr/share/keyrings/debian-archive-keyring.gpg")
+        let before = try aptStateListing()
+        let result = try pallet(["--sources", sources], project: project)
+        #expect(result.status == 0, "\(result.combined)")
+        #expect(try aptStateListing() == before, "the control host's apt state changed")
+        let diagnostics = Diagnostics()
+        let lock = VendorLock.parse(try project.read(VendorLock.path), file: VendorLock.path, diagnostics: diagnostics)
+        #expect(diagnostics.sorted.isEmpty)
+        let target = VendorTarget(release: "debian-11", architecture: "amd64")
+        let closure = try #require(lock.closure(of: "hello", for: target))
+        #expect(Set(closure.map(\.name)).isSuperset(of: ["hello", "libc6"]))
+        // Debian 11's C library is 2.31, Debian 12's 2.36.
+        #expect(closure.first { $0.name == "libc6" }?.version.hasPrefix("2.31-") == true, "\(closure)")
+        #expect(lock.packages.keys.map(\.release) == ["debian-11"])
+    }
+
+    @Test("a repository whose signature the sources' keyring does not verify stops vendoring with apt's reason; nothing is written")
+    func unverifiedRepository() async throws {
+        let (project, _) = try project(release: "debian-11", packages: "hello")
+        defer { project.remove() }
+        // A keyring of another archive: apt cannot verify Debian's InRelease with it.
+        let keyring = project.root + "/other.gpg"
+        try FileManager.default.copyItem(atPath: "/usr/share/keyrings/debian-archive-trixie-stable.gpg", toPath: keyring)
+        let result = try pallet(["--sources", try bullseyeSources(in: project, keyring: keyring)], project: project)
+        #expect(result.status == 1, "\(result.combined)")
+        #expect(result.stderr.contains("pallet: error: apt-get update for debian-11/amd64 failed (apt checks each repository's signature)"), "\(result.stderr)")
+        #expect(result.stderr.contains("is not signed") || result.stderr.contains("NO_PUBKEY"), "\(result.stderr)")
+        #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
+    }
+
+    @Test("a project without vendored groups gets no lock and downloads nothing")
+    func nothingVendored() throws {
+        let project = try TemporaryProject(files: ["specs/main.yaml": mainSpec("groups:\n  g: {service: lab}\n").text])
+        defer { project.remove() }
+        let result = try pallet([], project: project)
+        #expect(result.status == 0 && result.stdout == "pallet: no group has vendor:; nothing to download\n", "\(result.combined)")
+        #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
+    }
 }
