@@ -62,6 +62,9 @@ struct TargetResolution {
             guard let digest = VendorCache.digest(ofFileAt: path) else { throw VendorError("cannot read \(path)") }
             let fields = try await DebFields.read(path)
             guard let wanted = chosen[fields.name], wanted.version == fields.version else { continue }
+            guard fields.architecture == target.architecture || fields.architecture == "all" else {
+                throw VendorError("\(file) is a package for \(fields.architecture), not \(target.architecture) or all", at: wanted.request.origin)
+            }
             try cache.store(fileAt: path, sha256: digest.sha256)
             result.packages[fields.name] = VendorLock.Package(name: fields.name, version: fields.version, architecture: fields.architecture,
                                                               size: digest.size, sha256: digest.sha256)

@@ -16,7 +16,7 @@ public struct VendorCache: Sendable {
     /// The cache folder.
     public var folder: String { (projectRoot.hasSuffix("/") ? projectRoot : projectRoot + "/") + VendorLock.cacheFolder }
 
-    /// The path of the file whose SHA-256 is `sha256`.
+    /// The path of `package`'s file: `<cache>/<sha256>.deb`.
     public func path(of package: VendorLock.Package) -> String { "\(folder)/\(package.cacheName)" }
 
     /// The SHA-256 (lowercase hex) and size of the file at `path`, or nil when it cannot be read.
@@ -30,9 +30,8 @@ public struct VendorCache: Sendable {
     public func problem(with package: VendorLock.Package) -> String? {
         let path = path(of: package)
         let label = "\(VendorLock.cacheFolder)/\(package.cacheName) (\(package.name) \(package.version))"
-        var status = stat()
-        guard lstat(path, &status) == 0 else { return "\(label) is missing" }
-        guard status.st_mode & S_IFMT == S_IFREG else { return "\(label) is not a regular file" }
+        guard Self.exists(path) else { return "\(label) is missing" }
+        guard Self.isRegularFile(path) else { return "\(label) is not a regular file" }
         guard let found = Self.digest(ofFileAt: path) else { return "\(label) cannot be read" }
         guard found.sha256 == package.sha256, found.size == package.size else {
             return "\(label) does not match the lock: its SHA-256 is \(found.sha256), \(found.size) bytes"
@@ -40,16 +39,28 @@ public struct VendorCache: Sendable {
         return nil
     }
 
+    /// Whether anything (even a dangling link) is at `path`.
+    static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
+    }
+
+    /// Whether `path` is a regular file itself, not a link to one.
+    static func isRegularFile(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+    }
+
     /// Stores the file at `source` (its SHA-256 `sha256`) as `<sha256>.deb`: written to a
-    /// temporary name in the cache folder, mode 0644, then renamed into place. A file already
-    /// there with that digest is kept.
+    /// temporary name in the cache folder, mode 0644, then renamed into place. A regular file
+    /// already there with that digest is kept; anything else there (a link, other bytes) is replaced.
     ///
     /// - Returns: Whether the file was new to the cache.
     @discardableResult
     public func store(fileAt source: String, sha256: String) throws -> Bool {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let destination = "\(folder)/\(sha256).deb"
-        if Self.digest(ofFileAt: destination)?.sha256 == sha256 { return false }
+        if Self.isRegularFile(destination), Self.digest(ofFileAt: destination)?.sha256 == sha256 { return false }
         guard let bytes = FileManager.default.contents(atPath: source) else { throw VendorError("cannot read \(source)") }
         guard SHA256.hexDigest(bytes) == sha256 else { throw VendorError("\(source) changed while it was being stored") }
         try Self.writeAtomically(bytes, to: destination)

@@ -8,11 +8,12 @@ public struct VendorError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, with control characters of tool output made visible.
     public var message: String
 
-    /// Creates an error; control characters in `message` (other than line breaks) become `?`.
+    /// Creates an error; control characters in `message` (C0 other than line breaks, DEL and C1)
+    /// become `?`, so tool output cannot drive the terminal.
     public init(_ message: String, at location: SourceLocation? = nil) {
         self.location = location
         self.message = String(String.UnicodeScalarView(message.unicodeScalars.map {
-            ($0.value < 0x20 && $0 != "\n") || $0.value == 0x7F ? "?" : $0
+            ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) ? "?" : $0
         }))
     }
 

@@ -35,7 +35,7 @@ struct VendorCheckTests {
         try ProcessRunner.run([RepositoryPaths.palletBinary, "vendor", "--check", "--project", project.root])
     }
 
-    @Test("a complete lock and cache exit 0; an altered file, a request the lock lacks and one it has too many exit 2, each listed")
+    @Test("a complete lock and cache exit 0; an altered file, a link, a request the lock lacks and one it has too many exit 2, each listed")
     func completeAndIncomplete() throws {
         let (complete, _, package) = try project(lockRequests: ["hello"])
         defer { complete.remove() }
@@ -47,6 +47,14 @@ struct VendorCheckTests {
         let altered = try check(complete)
         #expect(altered.status == 2, "\(altered.combined)")
         #expect(altered.stdout == "\(VendorLock.cacheFolder)/\(package.cacheName) (hello 2.10-3) does not match the lock: its SHA-256 is \(SHA256.hexDigest(file + [0])), \(file.count + 1) bytes\n")
+
+        // A link is not the file, even to the right bytes.
+        let path = complete.root + "/" + VendorLock.cacheFolder + "/" + package.cacheName
+        try complete.write("elsewhere.deb", bytes: file)
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: complete.root + "/elsewhere.deb")
+        let linked = try check(complete)
+        #expect(linked.status == 2 && linked.stdout == "\(VendorLock.cacheFolder)/\(package.cacheName) (hello 2.10-3) is not a regular file\n", "\(linked.combined)")
 
         let (stale, spec, _) = try project(lockRequests: ["hello=2.10-2"])
         defer { stale.remove() }

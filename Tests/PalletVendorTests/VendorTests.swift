@@ -187,4 +187,29 @@ struct VendorTests {
         #expect(result.status == 0 && result.stdout == "pallet: no group has vendor:; nothing to download\n", "\(result.combined)")
         #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
     }
+
+    @Test("an architecture other than the control host's resolves that architecture's packages (control fields read from the files)")
+    func otherArchitecture() async throws {
+        let spec = mainSpec("""
+            groups:
+              g:
+                service: lab
+                vendor: {release: \(hostRelease), architecture: arm64}
+                phases:
+                  configure:
+                    - packages: {names: [hello]}
+            """)
+        let project = try TemporaryProject(files: ["specs/main.yaml": spec.text])
+        defer { project.remove() }
+        let result = try pallet([], project: project)
+        #expect(result.status == 0, "\(result.combined)")
+        let lock = VendorLock.parse(try project.read(VendorLock.path), file: VendorLock.path, diagnostics: Diagnostics())
+        let closure = try #require(lock.closure(of: "hello", for: VendorTarget(release: hostRelease, architecture: "arm64")))
+        #expect(closure.first { $0.name == "hello" }?.architecture == "arm64")
+        #expect(closure.first { $0.name == "libc6" }?.architecture == "arm64")
+        #expect(closure.allSatisfy { $0.architecture == "arm64" || $0.architecture == "all" }, "\(closure)")
+        let hello = try #require(closure.first { $0.name == "hello" })
+        let fields = try ProcessRunner.run(["dpkg-deb", "-f", VendorCache(projectRoot: project.root).path(of: hello), "Architecture"]).stdout
+        #expect(fields == "arm64\n")
+    }
 }
