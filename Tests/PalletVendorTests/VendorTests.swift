@@ -212,4 +212,22 @@ struct VendorTests {
         let fields = try ProcessRunner.run(["dpkg-deb", "-f", VendorCache(projectRoot: project.root).path(of: hello), "Architecture"]).stdout
         #expect(fields == "arm64\n")
     }
+
+    @Test("two requests that need two versions of one package are an error at the request, naming both; nothing is written")
+    func oneVersionPerTarget() async throws {
+        // An older version of nginx-common than the one nginx's candidate needs, as this machine's apt lists them.
+        let policy = try ProcessRunner.run(["apt-cache", "policy", "nginx-common"]).stdout.split(separator: "\n")
+        let candidate = try #require(policy.first { $0.contains("Candidate:") }?.split(separator: " ").last.map(String.init))
+        // Version lines are "VERSION PRIORITY" (after " *** " for the installed one); source lines have a URI too.
+        let rows: [[Substring]] = policy.dropFirst(3).map { line in line.split(separator: " ").filter { $0 != "***" } }
+        let versions: [String] = rows.filter { row in row.count == 2 && row[0].first?.isNumber == true }.map { row in String(row[0]) }
+        let older = try #require(versions.first { $0 != candidate }, "this machine's apt lists one version of nginx-common: \(policy)")
+        let (project, spec) = try project(release: hostRelease, packages: "nginx, \"nginx-common=\(older)\"")
+        defer { project.remove() }
+        let result = try pallet([], project: project)
+        let at = spec.at("step", in: "specs/main.yaml")
+        #expect(result.status == 1, "\(result.combined)")
+        #expect(result.stderr.contains("\(at): error: 'nginx-common=\(older)' needs nginx-common \(older) on \(hostRelease)/amd64, but 'nginx' (\(at)) needs nginx-common \(candidate); a target has one version of each package"), "\(result.stderr)")
+        #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
+    }
 }
