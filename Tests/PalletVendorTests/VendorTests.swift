@@ -230,4 +230,18 @@ struct VendorTests {
         #expect(result.stderr.contains("\(at): error: 'nginx-common=\(older)' needs nginx-common \(older) on \(hostRelease)/amd64, but 'nginx' (\(at)) needs nginx-common \(candidate); a target has one version of each package"), "\(result.stderr)")
         #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
     }
+
+    @Test("a package apt cannot find is an error at its step with apt's reason; nothing is written")
+    func unknownPackage() async throws {
+        let (project, spec) = try project(release: hostRelease, packages: "nginx, no-such-package-pallet")
+        defer { project.remove() }
+        let result = try pallet([], project: project)
+        #expect(result.status == 1, "\(result.combined)")
+        #expect(result.stderr.contains("""
+            \(spec.at("step", in: "specs/main.yaml")): error: apt cannot resolve 'no-such-package-pallet' for \(hostRelease)/amd64:
+            E: Unable to locate package no-such-package-pallet
+            """), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("pallet: \(VendorLock.path) was not changed\n"), "\(result.stderr)")
+        #expect(!project.exists(VendorLock.path) && !project.exists(".pallet"))
+    }
 }
