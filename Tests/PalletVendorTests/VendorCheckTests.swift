@@ -11,17 +11,15 @@ import Testing
 struct VendorCheckTests {
     let file = Array("a package file's bytes\n".utf8)
 
+    /// The main spec of group `g` vendored for debian-12, its configure phase `steps` (list items at
+    /// 8 spaces), then `more` (keys of the group at 4 spaces).
+    func vendoredGroup(_ steps: String, more: String = "") -> MarkedText {
+        mainSpec("groups:\n  g:\n    service: lab\n    vendor: {release: debian-12}\n    phases:\n      configure:\n" + steps + more)
+    }
+
     /// A project vendoring `hello` for debian-12, a lock for `lockRequests`, and its one file in the cache.
     func project(lockRequests: [String]) throws -> (TemporaryProject, MarkedText, VendorLock.Package) {
-        let spec = mainSpec("""
-            groups:
-              g:
-                service: lab
-                vendor: {release: debian-12}
-                phases:
-                  configure:
-                    - ⟨step⟩packages: {names: [hello]}
-            """)
+        let spec = vendoredGroup("        - ⟨step⟩packages: {names: [hello]}\n")
         let package = VendorLock.Package(name: "hello", version: "2.10-3", architecture: "amd64", size: file.count, sha256: SHA256.hexDigest(file))
         let target = VendorTarget(release: "debian-12", architecture: "amd64")
         var lock = VendorLock(packages: [target: ["hello": package]])
@@ -75,5 +73,30 @@ struct VendorCheckTests {
         let result = try check(project)
         #expect(result.status == 1, "\(result.combined)")
         #expect(result.stderr.contains("specs/vendor.lock:1:35: error: 'x' is not a size in bytes"), "\(result.stderr)")
+    }
+
+    @Test("a package a notified handler installs is a vendored request too; an absent package and one for another OS family are not")
+    func handlerPackages() throws {
+        let spec = vendoredGroup("""
+                    - packages: {names: [hello]}
+                    - packages: {names: [telnet], state: absent}
+                    - packages: {names: [dnf-only]}
+                      when: {os-family: [rhel]}
+                    - {exec: "true", notify: [tools]}
+
+            """, more: """
+                handlers:
+                  tools:
+                    - ⟨handler⟩package: {name: curl}
+
+            """)
+        let project = try TemporaryProject(files: ["specs/main.yaml": spec.text])
+        defer { project.remove() }
+        let diagnostics = Diagnostics()
+        let found = VendorProject(projectRoot: project.root, diagnostics: diagnostics)
+        #expect(diagnostics.sorted.isEmpty, "\(diagnostics.sorted)")
+        let requests = found.requests[VendorTarget(release: "debian-12", architecture: "amd64")] ?? []
+        #expect(requests.map(\.text) == ["hello", "curl"])
+        #expect(requests.last?.origin.description == spec.at("handler", in: "specs/main.yaml"))
     }
 }
