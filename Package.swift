@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "PalletCompiler", targets: ["PalletCompiler"]),
         .library(name: "PalletExecutor", targets: ["PalletExecutor"]),
         .library(name: "PalletReview", targets: ["PalletReview"]),
+        .library(name: "PalletVendor", targets: ["PalletVendor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -65,9 +66,17 @@ let package = Package(
             name: "PalletReview",
             dependencies: ["PalletContract", .product(name: "Subprocess", package: "swift-subprocess")]
         ),
+        // `pallet vendor`: the .deb files of groups with `vendor:` resolved with the control host's apt
+        // (private state, signed metadata), cached by SHA-256, and specs/vendor.lock. It depends on the
+        // compiler only to read the resolved plan's package requests.
+        .target(
+            name: "PalletVendor",
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
         .executableTarget(
             name: "pallet",
             dependencies: [
+                "PalletVendor",
                 "PalletSpec",
                 "PalletContract",
                 "PalletCompiler",
@@ -111,6 +120,11 @@ let package = Package(
         .testTarget(
             name: "PalletReviewTests",
             dependencies: ["PalletContract", "PalletCompiler", "PalletReview", "PalletTestSupport"]
+        ),
+        // Vendoring with the control host's apt: requests, resolution, the cache and the lock.
+        .testTarget(
+            name: "PalletVendorTests",
+            dependencies: ["PalletSpec", "PalletContract", "PalletCompiler", "PalletVendor", "PalletTestSupport"]
         ),
         // The pallet binary, run as a user runs it.
         .testTarget(

@@ -110,6 +110,8 @@ public enum ProjectTemplate {
         # Run logs and ssh control sockets of pallet apply; out/ and .pallet/known_hosts are
         # committed (they are what reviewers read).
         .pallet/runs/
+        # The .deb files pallet vendor downloads (specs/vendor.lock, committed, names them by SHA-256).
+        .pallet/vendor/
 
         """
 

@@ -60,6 +60,11 @@ public enum SpecSchema {
             "group": object(SpecKeys.group, [
                 "service": text, "node": text, "count": .object(["type": .string("integer"), "minimum": .integer(0)]), "after": names,
                 "extends": names, "phases": map(ref("actions")), "handlers": map(ref("actions")), "vars": map(text),
+                "vendor": object(["release", "architecture"], [
+                    "release": .object(["type": .string("string"), "pattern": .string("^[a-z][a-z0-9]*-[0-9][0-9.]*$")]),
+                    "architecture": .object(["type": .string("string"), "pattern": .string("^[a-z][a-z0-9-]*$")]),
+                ], required: ["release"], description: "Install this group's packages from specs/vendor.lock's files (pallet vendor), "
+                    + "resolved for release (ID-VERSION_ID of the nodes' /etc/os-release) and architecture (default amd64)."),
             ], required: ["service"]),
             "crate": object(SpecKeys.crate, [
                 "params": map(object(SpecKeys.crateParameter, [

@@ -93,6 +93,8 @@ public struct VendorLock: Sendable, Equatable {
     /// skipped.
     public static func parse(_ text: String, file: String, diagnostics: Diagnostics) -> VendorLock {
         var lock = VendorLock()
+        // Where each `needs` line names each package, to report a name without a `deb` line there.
+        var named: [(target: VendorTarget, request: String, name: String, at: SourceLocation)] = []
         for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -121,19 +123,19 @@ public struct VendorLock: Sendable, Equatable {
                 lock.packages[target, default: [:]][words[3]] = Package(name: words[3], version: words[4], architecture: words[5],
                                                                         size: size, sha256: words[7])
             case "needs":
+                guard words.count >= 5 else { fail(3, "a 'needs' line has: release architecture needs request package... (the request's package among them)"); continue }
                 guard lock.needs[target]?[words[3]] == nil else { fail(3, "request '\(words[3])' is listed twice for \(target)"); continue }
                 lock.needs[target, default: [:]][words[3]] = Array(words[4...])
+                for index in 4..<words.count {
+                    let column = words.prefix(index).reduce(1) { $0 + $1.count + 1 }
+                    named.append((target, words[3], words[index], SourceLocation(file: file, line: offset + 1, column: column)))
+                }
             default:
                 fail(2, "unknown kind '\(words[2].debugEscaped)'; expected 'deb' or 'needs'")
             }
         }
-        for (target, requests) in lock.needs {
-            for (request, names) in requests {
-                for name in names where lock.packages[target]?[name] == nil {
-                    diagnostics.error(SourceLocation(file: file, line: 1, column: 1),
-                                      "request '\(request)' for \(target) needs '\(name)', which has no 'deb' line")
-                }
-            }
+        for need in named where lock.packages[need.target]?[need.name] == nil {
+            diagnostics.error(need.at, "request '\(need.request)' for \(need.target) needs '\(need.name)', which has no 'deb' line")
         }
         return lock
     }
