@@ -22,6 +22,7 @@ struct PalletCommand: AsyncParsableCommand {
               pallet lift --phase deploy  one phase on the nodes that exist; creates no VM
               pallet destroy              tear down this project's VMs (asks first)
               pallet vendor               download the .deb files of groups with vendor:, write specs/vendor.lock
+              pallet pack                 specs/, out/ and those .deb files in one archive for an air-gapped host
               pallet show web             the group 'web' fully resolved, with origins
               pallet graph --format svg --output infra.svg   groups, server-specs, crates, phases
               pallet schema --output pallet.schema.json      JSON Schema for YAML editors
@@ -30,7 +31,7 @@ struct PalletCommand: AsyncParsableCommand {
             Start with docs/tutorial.md; `man pallet` after make release.
             """,
         version: "pallet \(PalletVersionString.value)",
-        subcommands: [InitCommand.self, PlanCommand.self, DiffCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, ConvergeCommand.self, LiftCommand.self, DestroyCommand.self, ShowCommand.self, TextconvCommand.self, VendorCommand.self]
+        subcommands: [InitCommand.self, PlanCommand.self, DiffCommand.self, VendorCommand.self, PackCommand.self, SchemaCommand.self, GraphCommand.self, ApplyCommand.self, ConvergeCommand.self, LiftCommand.self, DestroyCommand.self, ShowCommand.self, TextconvCommand.self]
     )
 
     /// Runs the command line. SIGPIPE is ignored first, for the whole process: a node whose ssh
