@@ -139,4 +139,27 @@ struct VendoredApplyTests {
             #expect(try Self.result(missing.stdout, node: "w1")["outcome"] as? String == "ok")
         }
     }
+
+    @Test("an edited plan.json cannot send a cached file that the bundle's reviewed vendor.list does not name")
+    func onlyReviewedFilesAreSent() throws {
+        let debs = try Self.debs()
+        try TestHostCluster.with(names: ["v1"]) { cluster in
+            let setup = try Self.project(cluster, vendored: ["v1"], debs: debs)
+            defer { setup.project.remove() }
+            // Air-gapped control host: out/ without specs. A file of the cache's that no request needs
+            // is put in plan.json's list in place of pallet-vend-c's.
+            let stray: [UInt8] = Array("not a package\n".utf8)
+            let straySha = SHA256.hexDigest(stray)
+            try setup.project.write(".pallet/vendor/\(straySha).deb", bytes: stray)
+            try FileManager.default.removeItem(atPath: setup.project.root + "/specs")
+            let plan = try setup.project.read("out/plan.json").replacingOccurrences(of: debs.sha("pallet-vend-c"), with: straySha)
+            try setup.project.write("out/plan.json", plan)
+
+            let run = try setup.pallet(["apply", "--json"])
+            #expect(run.status == 1, "\(run.combined)")
+            let message = try Self.result(run.stdout, node: "v1")["message"] as? String ?? ""
+            #expect(message.contains("which its reviewed vendor.list does not name"), "\(message)")
+            #expect(try cluster.hosts[0].installedVersion("pallet-vend-a") == nil)
+        }
+    }
 }

@@ -233,6 +233,12 @@ public struct Executor: Sendable {
         guard case .file(let list)? = entries.first(where: { $0.path == VendoredPackage.listPath })?.kind else {
             throw LoadedPlan.ReadError(description: "\(job.bundle.archive) has no \(VendoredPackage.listPath), but plan.json lists vendored packages for it")
         }
+        // Only files the reviewed vendor.list names are ever sent: an edited plan.json cannot send others.
+        let listed = Set(String(decoding: list, as: UTF8.self).split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+        if let stray = packages.first(where: { !listed.contains($0.sha256) }) {
+            throw LoadedPlan.ReadError(description: "plan.json lists vendored package \(stray.name) \(stray.version) for \(job.bundle.archive), "
+                + "which its reviewed \(VendoredPackage.listPath) does not name; run 'pallet plan'")
+        }
         let logPath = log(job.target, "\(job.bundle.phase).vendor")
         let missing = try await VendorQueryRun(settings: settings, target: job.target, credentials: job.credentials, logPath: logPath,
                                                multiplex: multiplex).missing(list: list)

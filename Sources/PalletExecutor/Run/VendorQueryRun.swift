@@ -30,15 +30,16 @@ struct VendorQueryRun: Sendable {
         ])
         let arguments = settings.arguments(for: target, as: credentials, command: RemoteCommand.line, acceptNewHostKey: false,
                                            multiplex: multiplex)
-        let log = try FileDescriptor.open(FilePath(logPath), .writeOnly, options: [.create, .truncate, .append],
-                                          permissions: [.ownerReadWrite])
-        defer { try? log.close() }
         let input = try MemoryFile.holding(stream)
         let result = try await Subprocess.run(
             .path(FilePath(settings.program)), arguments: Arguments(arguments), environment: .custom(SSHSettings.environment),
-            input: .fileDescriptor(input, closeAfterSpawningProcess: true),
-            output: .string(limit: 1 << 20), error: .fileDescriptor(log, closeAfterSpawningProcess: false)
+            input: .fileDescriptor(input, closeAfterSpawningProcess: true), output: .string(limit: 1 << 20), error: .bytes(limit: 1 << 16)
         )
+        // What the node wrote on standard error is data: escaped, line by line, into the log.
+        let messages = result.standardError.split(separator: UInt8(ascii: "\n")).map { NodeText.escape(Array($0)) + "\n" }.joined()
+        guard FileManager.default.createFile(atPath: logPath, contents: Data(messages.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw Failure(description: "cannot write \(logPath)")
+        }
         let output = result.standardOutput
         guard case .exited(0) = result.terminationStatus, let missing = VendorQuery.missing(in: output) else {
             var status = "killed"
