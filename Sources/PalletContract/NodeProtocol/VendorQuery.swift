@@ -21,7 +21,7 @@ public enum VendorQuery {
         list=${BASH_SOURCE[0]%/*}/vendor.list
         declare -A installed=()
         names=()
-        while read -r request name version arch sha; do names+=("$name"); done <"$list"
+        while read -r _ name _; do names+=("$name"); done <"$list"
         if command -v dpkg-query >/dev/null && ((${#names[@]})); then
           # shellcheck disable=SC2016 # dpkg-query's format, not a shell expansion
           listing=$(dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' "${names[@]}" 2>/dev/null) || true
@@ -29,7 +29,7 @@ public enum VendorQuery {
             if [[ ${status:1:1} == i ]]; then installed[$package]=$version; fi
           done <<<"$listing"
         fi
-        while read -r request name version arch sha; do
+        while read -r request name version _ sha; do
           have=${installed[$name]:-}
           if [[ -z $have ]] || [[ $request == *=* && ${request%%=*} == "$name" && $have != "$version" ]]; then
             printf '::pallet vendor-missing %s\\n' "$sha"

@@ -136,8 +136,13 @@ public struct Executor: Sendable {
         }
         for (target, finding) in zip(remaining, probed) { contact.findings[target.name] = finding }
         // A node that was not probed runs exactly one phase (no bootstrap to do): one plain ssh
-        // connection is enough, with no master connection to start and close.
-        contact.oneSession = Set(remaining.filter { !wantsBootstrap($0) }.map(\.name))
+        // connection is enough, with no master connection to start and close; unless the phase
+        // first asks the node which vendored files it lacks: that query and the phase then share
+        // one master connection.
+        let queries = { @Sendable (target: Target) -> Bool in
+            !options.check && options.phases.names.contains { !(bundle(for: target.group, phase: $0)?.vendored ?? []).isEmpty }
+        }
+        contact.oneSession = Set(remaining.filter { !wantsBootstrap($0) && !queries($0) }.map(\.name))
         return contact
     }
 
