@@ -121,6 +121,20 @@ struct VendoredPackageHostTests {
         }
     }
 
+    @Test("latest installs the locked version, then stays ok: the lock's version is the newest a vendored group knows")
+    func latestIsTheLockedVersion() throws {
+        let debs = try Self.debs.get()
+        try TestHost.with(name: "vend-latest") { host in
+            try host.cutOffFromRepositories()
+            let latest = try Self.bundle("          - packages: {names: [pallet-vend-c], state: latest}\n", debs: debs)
+            let first = try Self.run(latest, on: host, debs: Self.sent(debs.file("pallet-vend-c")))
+            #expect(first.statuses == ["changed"], "\(first.result.combined)")
+            #expect(try host.installedVersion("pallet-vend-c") == "1.0-1")
+            #expect(try Self.run(latest, on: host, debs: [:]).statuses == ["ok"])
+            #expect(host.loggedAptGetCalls().count == 1, "\(host.loggedAptGetCalls())")
+        }
+    }
+
     @Test("a Red Hat-like node with dnf fails a vendored transaction clearly: vendor: needs apt")
     func dnfNodeFailsClearly() throws {
         let debs = try Self.debs.get()
