@@ -1371,6 +1371,7 @@ PALLET_PKG=''
 PALLET_PKG_PRESENT=()
 PALLET_PKG_ABSENT=()
 PALLET_PKG_LATEST=()
+PALLET_PKG_VENDOR_LIST=''
 
 # pallet_pkg_detect: pick the package manager from /etc/os-release: apt on Debian-like systems,
 # dnf (or yum) on Red Hat-like systems; anything else is a clear error naming the OS.
@@ -1479,6 +1480,56 @@ pallet_packages_add() {
   esac
 }
 
+# pallet_packages_vendored LIST: the phase's transaction installs the .deb files that the bundle's
+# LIST (vendor.list: one "REQUEST NAME VERSION ARCH SHA256" line per request and package of its
+# closure) names, sent by pallet apply into the run's folder as debs/SHA256.deb; no repository is
+# asked and the package lists are never refreshed.
+pallet_packages_vendored() {
+  PALLET_PKG_VENDOR_LIST=$PALLET_BUNDLE_DIR/$1
+}
+
+# pallet_pkg_vendored_install SPEC...: installs the requests SPEC (NAME or NAME=VERSION) from the
+# vendored files: every package of their closures that is not installed (an installed one, in any
+# version, is left alone), and each pinned package itself. Each file's SHA-256 is checked first;
+# one apt-get run installs them all, in the order their dependencies need, without a download.
+pallet_pkg_vendored_install() {
+  local request name version arch sha path sum pinned=0
+  local -A wanted=() chosen=()
+  local -a names=() files=()
+  for request in "$@"; do wanted[$request]=1; done
+  while read -r request name version arch sha; do
+    if [[ -n ${wanted[$request]:-} ]]; then names+=("$name"); fi
+  done <"$PALLET_PKG_VENDOR_LIST"
+  pallet_pkg_query "${names[@]}"
+  while read -r request name version arch sha; do
+    [[ -n ${wanted[$request]:-} && -z ${chosen[$sha]:-} ]] || continue
+    if [[ -n ${PALLET_PKG_VERSIONS[$name]:-} ]] && ! [[ $request == *=* && ${request%%=*} == "$name" ]]; then continue; fi
+    if [[ $request == *=* ]]; then pinned=1; fi
+    chosen[$sha]=1
+    # The run's folder (/run/pallet/run.*) is root's, mode 0700: no other user can plant a path in it.
+    path=${PALLET_BUNDLE_DIR%/*}/debs/$sha.deb
+    if [[ -L $path || ! -f $path ]]; then
+      pallet_fail "packages: the vendored file of $name $version ($arch, $sha.deb) was not sent with the bundle"
+    fi
+    sum=$(sha256sum -- "$path")
+    if [[ ${sum%% *} != "$sha" ]]; then
+      pallet_fail "packages: the vendored file of $name $version ($sha.deb) does not match its SHA-256 in vendor.list"
+    fi
+    files+=("$path")
+  done <"$PALLET_PKG_VENDOR_LIST"
+  ((${#files[@]})) || return 0
+  # No repository at all for this run: an empty source list and no package lists, so apt can
+  # only take the given files (and what is installed), and has nothing it could download.
+  # (--no-download cannot be used: it also stops apt from taking in the local files.)
+  local no_sources=${PALLET_BUNDLE_DIR%/*}/apt-no-sources
+  [[ -d $no_sources ]] || mkdir -m 0700 -- "$no_sources"
+  local -a apt=(apt-get -q -y --no-install-recommends -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$no_sources"
+    -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  # A pin may be older than the installed version; apt-get -y refuses downgrades unless told.
+  if ((pinned)); then apt+=(--allow-downgrades); fi
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "${files[@]}" >&2 3>&- 9>&-
+}
+
 # pallet_packages_apply: check every package of the transaction, then install, upgrade and
 # remove what is needed: with apt in one apt-get run, with dnf/yum in one run each.
 pallet_packages_apply() {
@@ -1490,10 +1541,13 @@ pallet_packages_apply() {
     return 0
   fi
   pallet_pkg_detect
+  if [[ -n $PALLET_PKG_VENDOR_LIST && $PALLET_PKG != apt ]]; then
+    pallet_fail "packages: this group installs vendored .deb files (vendor:), which needs apt; $PALLET_PKG nodes are not supported by vendor:"
+  fi
   for spec in "${PALLET_PKG_LATEST[@]}"; do
     if [[ $spec == *=* ]]; then pallet_fail "packages: '$spec' is pinned to a version, but state latest takes names only"; fi
   done
-  if [[ $PALLET_PKG == apt ]] && ((${#PALLET_PKG_LATEST[@]})) && ! pallet_checking && pallet_apt_lists_stale; then
+  if [[ $PALLET_PKG == apt && -z $PALLET_PKG_VENDOR_LIST ]] && ((${#PALLET_PKG_LATEST[@]})) && ! pallet_checking && pallet_apt_lists_stale; then
     # latest compares with the candidate version, which needs current package lists.
     pallet_apt_update
   fi
@@ -1511,6 +1565,9 @@ pallet_packages_apply() {
     installed=${PALLET_PKG_VERSIONS[$name]:-}
     if [[ -z $installed ]]; then
       install+=("$name")
+    elif [[ -n $PALLET_PKG_VENDOR_LIST ]]; then
+      # The newest version a vendored group knows is the one its lock holds: nothing to compare with.
+      continue
     elif pallet_pkg_upgradable "$installed" "$name"; then
       upgrade+=("$name")
     fi
@@ -1528,7 +1585,11 @@ pallet_packages_apply() {
   if ((${#upgrade[@]})); then pallet_emit "diff packages to upgrade: ${upgrade[*]}"; fi
   if ((${#remove[@]})); then pallet_emit "diff packages to remove: ${remove[*]}"; fi
   if pallet_checking; then return 0; fi
-  if [[ $PALLET_PKG == apt ]]; then
+  if [[ -n $PALLET_PKG_VENDOR_LIST ]]; then
+    pallet_pkg_vendored_install "${install[@]}"
+    # Removing needs no repository; the package lists are left as they are.
+    if ((${#remove[@]})); then DEBIAN_FRONTEND=noninteractive apt-get -q -y remove "${remove[@]}" >&2 3>&- 9>&-; fi
+  elif [[ $PALLET_PKG == apt ]]; then
     # One apt-get run: NAME- in an install command removes the package in the same transaction.
     local -a names=("${install[@]}" "${upgrade[@]}") flags=()
     for name in "${remove[@]}"; do names+=("$name-"); done

@@ -108,7 +108,8 @@ struct PackedBundle: Sendable {
                 case .environment(let name): return PlanDocument.Secret(id: secret.identifier, env: name, file: nil)
                 case .file(let path): return PlanDocument.Secret(id: secret.identifier, env: nil, file: path)
                 }
-            }
+            },
+            vendored: bundle.vendored.flatMap { $0.packages.isEmpty ? nil : $0.packages }
         )
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PalletCompiler
 import PalletContract
 import PalletExecutor
+import PalletSpec
 
 /// What apply, converge and lift share: read out/, refuse a stale plan, bring the machines to
 /// what out/ says (or preview, or look them up), run the phases, print, pick the exit code.
@@ -12,6 +13,9 @@ struct RunCommandSupport {
     let style: OutputStyle
 
     func execute(_ options: ExecutionOptions, machines mode: MachineStage.Mode) async -> Int32 {
+        var options = options
+        // The project's vendor cache, beside its .pallet/runs: where vendored .deb files are read from.
+        options.vendorCache = options.vendorCache ?? loader.project + "/" + VendorLock.cacheFolder
         guard let plan = loader.load(checkBundles: true), let session = loader.session() else { return 1 }
         defer { session.finish() }
         var inventory: Inventory

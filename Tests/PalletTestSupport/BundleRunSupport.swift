@@ -5,6 +5,11 @@ import PalletContract
 public struct BundleRun: Sendable {
     /// The process result of the run.
     public var result: ProcessResult
+
+    /// The outcome of a run that gave `result`.
+    public init(result: ProcessResult) {
+        self.result = result
+    }
     /// The `::pallet step` and `::pallet handler` lines, without the `::pallet ` prefix.
     public var statusLines: [String] {
         result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("::pallet step ") || $0.hasPrefix("::pallet handler ") }

@@ -91,7 +91,17 @@ enum ActionEmitter {
 
     /// Emits a phase's package transaction: one `pallet_packages_add` line per request, then
     /// `pallet_packages_apply`.
+    /// A vendored transaction first names its `vendor.list` (a payload at the bundle's root):
+    /// the node then installs the bundle's `.deb` files, never asking a repository.
     static func emitPackages(_ transaction: PackageTransaction, into script: inout StepScript) {
+        if let vendored = transaction.vendored {
+            script.lines.append("# packages come from \(VendorLock.path) (\(ShellQuoting.commentText(vendored.target.description))), not from a repository")
+            script.payloads.append(BundleFile(path: VendoredPackage.listPath, bytes: Array(vendored.listText.utf8)))
+            script.digestsByPath[VendoredPackage.listPath] = SHA256.digest(Array(vendored.listText.utf8))
+            var command = ShellCommand("pallet_packages_vendored")
+            command.argument(VendoredPackage.listPath)
+            script.lines.append(command.line)
+        }
         for request in transaction.requests {
             script.lines.append("# \(ShellQuoting.commentText(request.origin.description)) packages \(request.state)")
             var command = ShellCommand("pallet_packages_add")

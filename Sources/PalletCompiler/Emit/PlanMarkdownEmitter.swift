@@ -44,6 +44,11 @@ public struct PlanMarkdownEmitter {
                 lines.append("Machine: node-spec `\(cell(machine.nodeSpec))`, image `\(cell(machine.image.name.value))`, hardware "
                     + "`\(cell(machine.hardware.name))` (\(machine.hardware.memory) MB, \(machine.hardware.cpus) CPU), network `\(machine.network.summary)`.")
             }
+            if let vendor = group.vendor {
+                lines.append("")
+                lines.append("Packages: installed from `\(VendorLock.path)` (\(cell(vendor.description))) with the files pallet apply sends; "
+                    + "no repository is asked.")
+            }
             for bundle in group.bundles {
                 lines += ["", "### \(cell(group.name)) / \(cell(bundle.phase.rawValue))", ""]
                 if bundle.steps.isEmpty { lines.append("No steps.") }

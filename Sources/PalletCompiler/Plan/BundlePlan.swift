@@ -10,6 +10,15 @@ public struct BundlePlan: Sendable {
     public var steps: [PlanStep]
     /// The handlers that steps of this bundle notify, in declaration order.
     public var handlers: [HandlerPlan]
+
+    /// The files of `specs/vendor.lock` its package transaction installs, when its group has
+    /// `vendor:` and it has package steps.
+    public var vendored: VendorInstall? {
+        for step in steps {
+            if case .packages(let transaction) = step.kind { return transaction.vendored }
+        }
+        return nil
+    }
 }
 
 /// A handler with its resolved steps.

@@ -23,4 +23,7 @@ public struct GroupPlan: Sendable {
     public var bundles: [BundlePlan]
     /// The variables after merging the chain (the group wins), by name.
     public var variables: [Variable] = []
+    /// For a group with `vendor:`: the release and architecture its packages come from
+    /// `specs/vendor.lock` for; nil when its nodes' package manager fetches them.
+    public var vendor: VendorTarget?
 }

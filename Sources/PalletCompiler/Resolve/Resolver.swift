@@ -65,6 +65,10 @@ public struct Resolver {
             bundles: assembler.assemble()
         )
         plan.variables = chain.variables.values.sorted { $0.name.value < $1.name.value }
+        if let vendor = group.vendor {
+            plan.vendor = vendor.value
+            plan.bundles = VendorResolution(lock: specs.vendorLock, diagnostics: diagnostics).attach(to: plan.bundles, target: vendor)
+        }
         return plan
     }
 

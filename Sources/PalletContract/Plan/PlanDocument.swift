@@ -122,15 +122,20 @@ public struct PlanDocument: Codable, Sendable {
         public var handlers: [String]
         /// The secrets the executor must deliver.
         public var secrets: [Secret]
+        /// The `.deb` files the bundle installs from the vendor cache, sorted by name; nil (left
+        /// out of the file) when the bundle installs none.
+        public var vendored: [VendoredPackage]?
 
         /// Creates a bundle entry from its parts.
-        public init(phase: PhaseName, archive: String, sha256: String, steps: Int, handlers: [String], secrets: [Secret]) {
+        public init(phase: PhaseName, archive: String, sha256: String, steps: Int, handlers: [String], secrets: [Secret],
+                    vendored: [VendoredPackage]? = nil) {
             self.phase = phase
             self.archive = archive
             self.sha256 = sha256
             self.steps = steps
             self.handlers = handlers
             self.secrets = secrets
+            self.vendored = vendored
         }
     }
 

@@ -58,6 +58,17 @@ public struct PhaseResult: Codable, Sendable {
     public var seconds: Double
     /// What of the node's output was cut to stay within the output limits (nil when nothing).
     public var truncated: String? = nil
+    /// For a bundle with vendored packages (not in check mode): the `.deb` files sent, because
+    /// the node lacked their packages.
+    public var vendored: VendoredTransfer? = nil
+
+    /// The vendored `.deb` files one phase sent to one node.
+    public struct VendoredTransfer: Codable, Sendable, Equatable {
+        /// How many files.
+        public var files: Int
+        /// Their size in bytes, together.
+        public var bytes: Int
+    }
 
     /// A result for a phase that did not run.
     static func notRun(_ target: Target, phase: String, outcome: Outcome, message: String, log: String) -> PhaseResult {

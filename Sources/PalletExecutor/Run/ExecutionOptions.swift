@@ -30,6 +30,10 @@ public struct ExecutionOptions: Sendable {
     public var jobs: Int
     /// How much of what nodes send is kept in logs and in the report.
     public var outputLimits: OutputLimits
+    /// The project's vendor cache folder (`<project>/.pallet/vendor`), where the `.deb` files of
+    /// bundles with vendored packages are read from; nil when the caller has none (a node that
+    /// needs such a file then fails before anything runs on it).
+    public var vendorCache: String?
 
     /// The run's mode as the report names it: check, apply or lift.
     public var mode: RunReport.Mode {
@@ -38,12 +42,13 @@ public struct ExecutionOptions: Sendable {
 
     /// Creates options.
     public init(phases: Phases = .apply, check: Bool = false, groups: [String] = [], nodes: [String] = [], jobs: Int = 16,
-                outputLimits: OutputLimits = .standard()) {
+                outputLimits: OutputLimits = .standard(), vendorCache: String? = nil) {
         self.phases = phases
         self.check = check
         self.groups = groups
         self.nodes = nodes
         self.jobs = max(1, jobs)
         self.outputLimits = outputLimits
+        self.vendorCache = vendorCache
     }
 }

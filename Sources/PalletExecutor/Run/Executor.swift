@@ -60,13 +60,43 @@ public struct Executor: Sendable {
             report.errors.append("\(error)")
             return report
         }
-        let contact = await firstContact(targets, options: options)
-        let unreached = unreachedResults(targets, contact: contact, firstPhase: phases[0])
+        // A node whose vendored files are missing or altered in the cache stops here, before any
+        // connection is made to it; the other nodes go on.
+        let uncached = vendorCacheResults(targets, phases: phases, options: options)
+        report.results += uncached
+        let ready = targets.filter { target in !uncached.contains { $0.node == target.name } }
+        let contact = await firstContact(ready, options: options)
+        let unreached = unreachedResults(ready, contact: contact, firstPhase: phases[0])
         report.results += unreached
-        report.results += await runPhases(phases, on: targets, contact: contact, stopped: Set(unreached.map(\.node)),
+        report.results += await runPhases(phases, on: ready, contact: contact, stopped: Set(unreached.map(\.node)),
                                           secretValues: secretValues, options: options)
-        await closeMasters(targets, contact: contact, jobs: options.jobs)
+        await closeMasters(ready, contact: contact, jobs: options.jobs)
         return report
+    }
+
+    /// A failed result for each target one of whose bundles (of `phases`) needs a vendored file
+    /// the cache lacks or holds altered, naming the file; each file is checked once. The result is
+    /// reported under the first phase that needs a vendored file.
+    func vendorCacheResults(_ targets: [Target], phases: [PhaseName], options: ExecutionOptions) -> [PhaseResult] {
+        let needs = { (group: String) -> [(phase: PhaseName, packages: [VendoredPackage])] in
+            phases.compactMap { phase in bundle(for: group, phase: phase).flatMap { $0.vendored }.map { (phase, $0) } }.filter { !$0.packages.isEmpty }
+        }
+        let all = Set(targets.map(\.group)).sorted().flatMap { needs($0).flatMap(\.packages) }
+        guard !all.isEmpty else { return [] }
+        let problems = options.vendorCache.map { VendorCache(folder: $0).problems(all) } ?? [:]
+        return targets.compactMap { target in
+            guard let first = needs(target.group).first else { return nil }
+            let message: String
+            if options.vendorCache == nil {
+                message = "this node's bundles install vendored packages, but no vendor cache folder was given"
+            } else if let problem = needs(target.group).lazy.flatMap(\.packages).compactMap({ problems[$0.sha256] }).first {
+                message = problem
+            } else {
+                return nil
+            }
+            return .notRun(target, phase: first.phase.rawValue, outcome: .failed, message: message + "; nothing was run on this node",
+                           log: log(target, "connect"))
+        }
     }
 
     /// The values of the secrets the bundles of `phases` need, resolved on the control host.
@@ -106,8 +136,13 @@ public struct Executor: Sendable {
         }
         for (target, finding) in zip(remaining, probed) { contact.findings[target.name] = finding }
         // A node that was not probed runs exactly one phase (no bootstrap to do): one plain ssh
-        // connection is enough, with no master connection to start and close.
-        contact.oneSession = Set(remaining.filter { !wantsBootstrap($0) }.map(\.name))
+        // connection is enough, with no master connection to start and close; unless the phase
+        // first asks the node which vendored files it lacks: that query and the phase then share
+        // one master connection.
+        let queries = { @Sendable (target: Target) -> Bool in
+            !options.check && options.phases.names.contains { !(bundle(for: target.group, phase: $0)?.vendored ?? []).isEmpty }
+        }
+        contact.oneSession = Set(remaining.filter { !wantsBootstrap($0) && !queries($0) }.map(\.name))
         return contact
     }
 
@@ -163,7 +198,8 @@ public struct Executor: Sendable {
         let files = unpacked
         return await jobs.concurrentMap(jobs: options.jobs) { job in
             await runPhase(job, files: files[job.bundle.archive], phase: phase, check: options.check, secrets: secretValues,
-                           multiplex: !contact.oneSession.contains(job.target.name), limits: options.outputLimits)
+                           multiplex: !contact.oneSession.contains(job.target.name), limits: options.outputLimits,
+                           vendorCache: options.vendorCache)
         }
     }
 
@@ -176,19 +212,55 @@ public struct Executor: Sendable {
 
     /// Runs one bundle on one node; `files` are the bundle's files, or why they could not be read.
     func runPhase(_ job: NodeJob, files: Result<[TarEntry], any Error>?, phase: PhaseName, check: Bool, secrets: [String: [UInt8]],
-                  multiplex: Bool, limits: OutputLimits) async -> PhaseResult {
+                  multiplex: Bool, limits: OutputLimits, vendorCache: String? = nil) async -> PhaseResult {
         let target = job.target
         let logPath = log(target, phase.rawValue)
         do {
             let entries = try files?.get() ?? plan.entries(job.bundle)
             let needed = Dictionary(uniqueKeysWithValues: job.bundle.secrets.compactMap { secret in secrets[secret.id].map { (secret.id, $0) } })
-            let payload = try Payload.make(files: entries, target: target, check: check, secrets: needed)
+            let debs = try await vendoredFiles(job, entries: entries, check: check, multiplex: multiplex, cache: vendorCache)
+            let payload = try Payload.make(files: entries, target: target, check: check, secrets: needed, debs: debs ?? [:])
             let progress = self.progress
-            return await NodeRun(settings: settings, target: target, credentials: job.credentials, phase: phase.rawValue, logPath: logPath,
-                                 acceptNewHostKey: false, multiplex: multiplex, limits: limits).run(payload: payload) { line in progress(target, phase.rawValue, line) }
+            var result = await NodeRun(settings: settings, target: target, credentials: job.credentials, phase: phase.rawValue, logPath: logPath,
+                                       acceptNewHostKey: false, multiplex: multiplex, limits: limits).run(payload: payload) { line in progress(target, phase.rawValue, line) }
+            if let debs { result.vendored = PhaseResult.VendoredTransfer(files: debs.count, bytes: debs.values.reduce(0) { $0 + $1.count }) }
+            return result
         } catch {
             return .notRun(target, phase: phase.rawValue, outcome: .failed, message: NodeText.escape("\(error)"), log: logPath)
         }
+    }
+
+    /// The vendored files to send with `job`'s bundle, by SHA-256: those the node lacks, as a
+    /// query asks it first; nil when the bundle has none or in check mode (nothing is sent then).
+    /// The query's log, which records what was sent, is `<phase>.vendor.log`.
+    func vendoredFiles(_ job: NodeJob, entries: [TarEntry], check: Bool, multiplex: Bool, cache: String?) async throws -> [String: [UInt8]]? {
+        guard !check, let packages = job.bundle.vendored, !packages.isEmpty else { return nil }
+        guard case .file(let list)? = entries.first(where: { $0.path == VendoredPackage.listPath })?.kind else {
+            throw LoadedPlan.ReadError(description: "\(job.bundle.archive) has no \(VendoredPackage.listPath), but plan.json lists vendored packages for it")
+        }
+        // Only files the reviewed vendor.list names are ever sent: an edited plan.json cannot send others.
+        let listed = Set(String(decoding: list, as: UTF8.self).split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+        if let stray = packages.first(where: { !listed.contains($0.sha256) }) {
+            throw LoadedPlan.ReadError(description: "plan.json lists vendored package \(stray.name) \(stray.version) for \(job.bundle.archive), "
+                + "which its reviewed \(VendoredPackage.listPath) does not name; run 'pallet plan'")
+        }
+        let logPath = log(job.target, "\(job.bundle.phase).vendor")
+        let missing = try await VendorQueryRun(settings: settings, target: job.target, credentials: job.credentials, logPath: logPath,
+                                               multiplex: multiplex).missing(list: list)
+        guard let folder = cache else {
+            throw LoadedPlan.ReadError(description: "no vendor cache folder was given")
+        }
+        var debs: [String: [UInt8]] = [:]
+        for package in packages where missing.contains(package.sha256) && debs[package.sha256] == nil {
+            debs[package.sha256] = try VendorCache(folder: folder).bytes(of: package)
+        }
+        let note = "pallet: sent \(debs.count) vendored file(s) (\(debs.values.reduce(0) { $0 + $1.count }) bytes)\n"
+        if let handle = FileHandle(forWritingAtPath: logPath) {
+            handle.seekToEndOfFile()
+            handle.write(Data(note.utf8))
+            try? handle.close()
+        }
+        return debs
     }
 
     func log(_ target: Target, _ phase: String) -> String {

@@ -2,8 +2,10 @@ import PalletContract
 
 /// The tar stream sent on ssh's standard input: the bundle's files (under `b/`), the node's facts and the secrets.
 enum Payload {
-    /// Builds the stream for `target` from the bundle's `files` (as read from its tar).
-    static func make(files: [TarEntry], target: Target, check: Bool, secrets: [String: [UInt8]]) throws -> [UInt8] {
+    /// Builds the stream for `target` from the bundle's `files` (as read from its tar), with the
+    /// vendored `.deb` files `debs` (by SHA-256) the node lacks, under `debs/` beside `b/`: they are
+    /// not part of the reviewed bundle, and the node checks each against the bundle's vendor.list.
+    static func make(files: [TarEntry], target: Target, check: Bool, secrets: [String: [UInt8]], debs: [String: [UInt8]] = [:]) throws -> [UInt8] {
         var environment = ""
         for (name, value) in [
             ("PALLET_NODE_NAME", target.name), ("PALLET_NODE_INDEX", String(target.index)),
@@ -22,6 +24,10 @@ enum Payload {
         ]
         for (id, value) in secrets.sorted(by: { $0.key < $1.key }) {
             entries.append(TarEntry(path: "secrets/" + id, kind: .file(value), mode: 0o600))
+        }
+        if !debs.isEmpty { entries.append(TarEntry(path: "debs", kind: .directory, mode: 0o700)) }
+        for (sha, bytes) in debs.sorted(by: { $0.key < $1.key }) {
+            entries.append(TarEntry(path: "debs/\(sha).deb", kind: .file(bytes), mode: 0o600))
         }
         return try TarArchive.make(entries)
     }
