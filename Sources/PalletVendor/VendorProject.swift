@@ -18,7 +18,8 @@ public struct VendorProject {
         let lockProblems = found.all.filter { $0.location.file == VendorLock.path }
         if ignoringLock && lockProblems.contains(where: { $0.severity == .error }) { specs.vendorLock = nil }
         diagnostics.record(ignoringLock ? found.all.filter { $0.location.file != VendorLock.path } : found.all)
-        let plan = Resolver(specs: specs, diagnostics: diagnostics).resolve()
+        // The lock is what this command writes: the requests are collected without looking them up in it.
+        let plan = Resolver(specs: specs, diagnostics: diagnostics, attachesVendoredFiles: false).resolve()
         self.specs = specs
         requests = VendorRequests.collect(specs: specs, plan: plan, diagnostics: diagnostics)
     }

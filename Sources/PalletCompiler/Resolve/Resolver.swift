@@ -6,20 +6,25 @@ import PalletSpec
 public struct Resolver {
     let specs: SpecSet
     let diagnostics: Diagnostics
+    /// Whether vendored groups' package requests are looked up in `specs/vendor.lock` (and one
+    /// the lock lacks is an error). `pallet vendor`, which writes the lock, resolves without.
+    let attachesVendoredFiles: Bool
 
-    /// Creates a resolver of `specs` reporting to `diagnostics`.
-    public init(specs: SpecSet, diagnostics: Diagnostics) {
+    /// Creates a resolver of `specs` reporting to `diagnostics`; with `attachesVendoredFiles`
+    /// false, vendored groups' requests are left unresolved against the lock.
+    public init(specs: SpecSet, diagnostics: Diagnostics, attachesVendoredFiles: Bool = true) {
         self.specs = specs
         self.diagnostics = diagnostics
+        self.attachesVendoredFiles = attachesVendoredFiles
     }
 
     /// The plan; when `diagnostics` holds errors afterwards it must not be emitted.
     public func resolve() -> Plan {
         // Groups resolve independently: on all processors, each with its own diagnostics, which
         // are recorded here in group order.
-        let specs = self.specs
+        let specs = self.specs, attaches = attachesVendoredFiles
         let resolved = specs.groups.concurrentMap { group in
-            Diagnostics.collecting { Resolver(specs: specs, diagnostics: $0).resolveGroup(group) }
+            Diagnostics.collecting { Resolver(specs: specs, diagnostics: $0, attachesVendoredFiles: attaches).resolveGroup(group) }
         }
         var groups: [GroupPlan] = []
         for (group, found) in resolved {
@@ -67,6 +72,8 @@ public struct Resolver {
         plan.variables = chain.variables.values.sorted { $0.name.value < $1.name.value }
         if let vendor = group.vendor {
             plan.vendor = vendor.value
+        }
+        if let vendor = group.vendor, attachesVendoredFiles {
             plan.bundles = VendorResolution(lock: specs.vendorLock, diagnostics: diagnostics).attach(to: plan.bundles, target: vendor)
         }
         return plan
