@@ -117,6 +117,24 @@ struct PlanComparisonTests {
         #expect(PlanDiffMarkdown().render(removed).contains("### Group `n` (removed)"))
     }
 
+    @Test("a new version in specs/vendor.lock changes the vendored packages step: the lock's change shows in the summary")
+    func lockChange() async throws {
+        let spec = "services:\n  lab:\n    provider: hosts\n    hosts:\n      - {name: h1, group: g, address: 127.0.0.1}\n"
+            + "groups:\n  g:\n    service: lab\n    vendor: {release: debian-12}\n    phases:\n      configure:\n        - packages: [tool]\n"
+        func lock(_ version: String, _ digit: Character) -> String {
+            "debian-12 amd64 deb tool \(version) amd64 10 \(String(repeating: digit, count: 64))\ndebian-12 amd64 needs tool tool\n"
+        }
+        func snapshot(_ lockText: String) async throws -> PlanSnapshot {
+            let (tree, errors) = try compile(["specs/main.yaml": spec, "specs/vendor.lock": lockText])
+            #expect(errors == [])
+            return try await PlanSnapshot.load(from: TreeOutSource(tree: try #require(tree), label: "x"))
+        }
+        let same = PlanComparison.diff(base: try await snapshot(lock("1.0", "a")), head: try await snapshot(lock("1.0", "a")))
+        #expect(same.isEmpty && same.rebuiltOnly.isEmpty)
+        let bumped = PlanComparison.diff(base: try await snapshot(lock("1.0", "a")), head: try await snapshot(lock("1.1", "b")))
+        #expect(rows(bumped) == ["changed packages tool"], "\(rows(bumped))")
+    }
+
     @Test("text from the specs cannot break the table, open a tag or reach the terminal as a control character")
     func hostileText() async throws {
         let base = spec(configure: "- file: {path: /etc/a, content: \"a\"}")

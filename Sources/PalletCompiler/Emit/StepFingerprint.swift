@@ -4,13 +4,11 @@ import PalletContract
 ///
 /// It hashes the action's keyword, its summary, the bash lines that perform it (with each
 /// payload file's bundle path, such as `files/3-motd`, replaced by the SHA-256 of its content)
-/// and the handlers it notifies. Step numbers and spec origins appear only in comments, payload
+/// and the handlers it notifies (a vendored package transaction's `vendor.list`, which names
+/// the locked versions, counts as one of its payloads). Step numbers and spec origins appear only in comments, payload
 /// names and the `pallet_step` line, none of which it covers: a step moved in the specs, or
 /// shifted by a step added before it, keeps its fingerprint.
 enum StepFingerprint {
-    /// The quote and folder that start every payload reference in the emitted lines.
-    static let payloadStart = Array("'files/".utf8)
-
     /// `sha256:<hex>` for `step`, emitted as `lines`, whose payloads have the digests `payloadDigests`.
     static func of(_ step: PlanStep, lines: [String], payloadDigests: [String: [UInt8]]) -> String {
         var input: [UInt8] = Array(step.keyword.rawValue.utf8) + [0] + Array(step.summary.templateText.utf8) + [0]
@@ -23,15 +21,15 @@ enum StepFingerprint {
         return "sha256:" + SHA256.hexDigest(input)
     }
 
-    /// `line` with every quoted payload path that `payloadDigests` knows replaced by `sha256:<hex>`
-    /// of its content.
+    /// `line` with every single-quoted payload path that `payloadDigests` knows (such as
+    /// `'files/3-motd'` or `'vendor.list'`) replaced by `'sha256:<hex>'` of its content.
     static func withPayloadDigests(_ line: [UInt8], _ payloadDigests: [String: [UInt8]]) -> [UInt8] {
+        let quote = UInt8(ascii: "'")
         var result: [UInt8] = []
         result.reserveCapacity(line.count)
         var index = 0
         while index < line.count {
-            if line[index] == payloadStart[0], line[index...].starts(with: payloadStart),
-               let end = line[(index + 1)...].firstIndex(of: UInt8(ascii: "'")),
+            if line[index] == quote, let end = line[(index + 1)...].firstIndex(of: quote),
                let digest = payloadDigests[String(decoding: line[(index + 1)..<end], as: UTF8.self)] {
                 result += Array("'sha256:\(Hex.encode(digest))'".utf8)
                 index = end + 1
