@@ -74,8 +74,20 @@ struct BastionTests {
                 #expect(direct.status == 255, "a direct ssh to the target must fail while the rule is in place: \(direct.combined)")
                 #expect(try gate.ssh("true").status == 0, "the bastion itself stays reachable")
 
-                let first = try pallet(["apply"], in: project)
+                let trace = cluster.directory + "/control.trace"
+                let first = try ProcessRunner.run(ExecTrace.command([RepositoryPaths.palletBinary, "apply"], file: trace), directory: project.root)
                 #expect(first.status == 0, "\(first.combined)")
+                // The jump connection really runs as pallet's own ssh, with pallet's options.
+                let calls = try ExecTrace.read(trace).filter { $0.program.hasSuffix("/ssh") }
+                let jumps = calls.filter { $0.arguments.contains("-W") }
+                #expect(!jumps.isEmpty, "no jump connection was started: \(calls)")
+                for jump in jumps {
+                    for option in ["ForwardAgent=no", "ClearAllForwardings=yes", "BatchMode=yes", "IdentitiesOnly=yes", "GlobalKnownHostsFile=/dev/null"] {
+                        #expect(jump.arguments.contains(option), "\(option) missing: \(jump)")
+                    }
+                    #expect(jump.arguments.suffix(3) == ["[\(inner.address)]:22", "--", gate.address], "\(jump)")
+                }
+                #expect(!calls.contains { $0.arguments.contains("-J") || $0.arguments.contains { $0.hasPrefix("ProxyJump") } }, "\(calls)")
                 #expect(inner.upperFile("/etc/node-name") == Array("inner\n".utf8))
                 #expect(gate.upperFile("/etc/node-name") == nil, "nothing runs on the bastion")
                 let known = try String(contentsOfFile: project.root + "/.pallet/known_hosts", encoding: .utf8)
