@@ -8,7 +8,8 @@ packages=(libyaml-dev libarchive-dev pkg-config)
 if [[ $mode == test ]]; then
   # locales and tzdata: DeterminismTests plans under de_DE.UTF-8 and two non-UTC zones;
   # git: pallet diff reads committed out/ trees, and the tutorial commits.
-  packages+=(shellcheck openssh-server openssh-client sudo iproute2 util-linux graphviz strace curl locales tzdata git)
+  # nftables: BastionTests makes a test host reachable only through another (a rule on port 22).
+  packages+=(shellcheck openssh-server openssh-client sudo iproute2 util-linux graphviz strace curl locales tzdata git nftables)
 fi
 # The locales the tests ask for, generated when missing (locale -a lists them as de_DE.utf8).
 locales=()

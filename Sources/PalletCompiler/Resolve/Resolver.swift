@@ -60,7 +60,7 @@ public struct Resolver {
             nodes = members.enumerated().map { offset, host in
                 PlannedNode(name: host.name.value, index: offset + 1, address: host.address.value, port: host.port,
                             osFamily: host.osFamily?.value, loginUser: host.login?.username.value, loginKey: host.login?.privateKey?.value,
-                            hostKey: host.hostKey?.value)
+                            hostKey: host.hostKey?.value, via: host.via.map(Self.planned))
             }
             count = members.count
         }
@@ -90,5 +90,11 @@ public struct Resolver {
                 seen[node.name] = group.name
             }
         }
+    }
+
+    /// The plan's form of a bastion of the specs.
+    static func planned(_ bastion: Bastion) -> PlannedBastion {
+        PlannedBastion(name: bastion.name.value, address: bastion.address.value, port: bastion.port, user: bastion.user?.value,
+                       privateKey: bastion.privateKey?.value, hostKey: bastion.hostKey?.value)
     }
 }

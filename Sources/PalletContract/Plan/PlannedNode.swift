@@ -16,10 +16,12 @@ public struct PlannedNode: Sendable, Codable {
     public var loginKey: String?
     /// The host's pinned ssh host key (`TYPE BASE64`), when the inventory gives one.
     public var hostKey: String? = nil
+    /// The bastion ssh reaches the node through (omitted from plan.json when there is none).
+    public var via: PlannedBastion? = nil
 
-    /// Creates a node from its name, index, address, ssh port, OS family, bootstrap login and pinned host key.
+    /// Creates a node from its name, index, address, ssh port, OS family, bootstrap login, pinned host key and bastion.
     public init(name: String, index: Int, address: String?, port: Int, osFamily: String?, loginUser: String?, loginKey: String?,
-                hostKey: String? = nil) {
+                hostKey: String? = nil, via: PlannedBastion? = nil) {
         self.name = name
         self.index = index
         self.address = address
@@ -28,5 +30,6 @@ public struct PlannedNode: Sendable, Codable {
         self.loginUser = loginUser
         self.loginKey = loginKey
         self.hostKey = hostKey
+        self.via = via
     }
 }

@@ -27,7 +27,8 @@ public struct Inventory: Sendable {
                 }
                 let login = Self.login(of: node, admin: adminCredentials, home: home)
                 targets.append(Target(name: node.name, group: group.name, index: node.index, address: address, port: node.port,
-                                      admin: adminCredentials, login: login, hostKey: node.hostKey))
+                                      admin: adminCredentials, login: login, hostKey: node.hostKey,
+                                      via: node.via.map { Jump($0, admin: adminCredentials, home: home) }))
             }
         }
         self.targets = targets

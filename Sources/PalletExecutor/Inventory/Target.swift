@@ -17,6 +17,16 @@ public struct Target: Sendable, Hashable {
     public var login: Credentials
     /// The host key pinned in the inventory (`TYPE BASE64`): ssh accepts this key only.
     public var hostKey: String? = nil
+    /// The bastion ssh reaches the node through, if any.
+    public var via: Jump? = nil
+
+    /// For messages: " through bastion NAME (ADDRESS:PORT), which refused the connection or
+    /// whose host key does not match" for a node behind a bastion (ssh discards the jump
+    /// connection's own messages when the connection is multiplexed), else nothing.
+    public var throughBastion: String {
+        via.map { " through bastion \($0.name) (\($0.address):\($0.port)): the bastion refused the connection, cannot reach the node, "
+            + "or its host key does not match" } ?? ""
+    }
 }
 
 /// A user and the private key ssh logs in with.

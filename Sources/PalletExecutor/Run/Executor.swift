@@ -123,7 +123,7 @@ public struct Executor: Sendable {
             asksBootstrap && bundle(for: target.group, phase: .bootstrap) != nil
         }
         var contact = FirstContact()
-        for target in targets where target.hostKey == nil && !known.knows(address: target.address, port: target.port) {
+        for target in targets where known.isFirstContact(with: target) {
             contact.findings[target.name] = await Probe(settings: settings, target: target, logPath: log(target, "connect"),
                                                         limits: options.outputLimits)
                 .run(askBootstrap: wantsBootstrap(target), acceptNewHostKey: true)

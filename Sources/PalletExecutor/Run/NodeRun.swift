@@ -81,7 +81,7 @@ struct NodeRun: Sendable {
         } else if status == 255 && end == nil {
             result.outcome = .unreachable
             let reason = summary.signs.lastMessage ?? "ssh failed"
-            result.message = "cannot reach \(credentials.user)@\(target.address):\(target.port): \(reason)"
+            result.message = "cannot reach \(credentials.user)@\(target.address):\(target.port)\(target.throughBastion): \(reason)"
         } else if end == nil, let known = RemoteCommand.explain(status: status) {
             result.message = known
         } else if end == nil {

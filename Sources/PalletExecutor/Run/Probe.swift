@@ -49,7 +49,7 @@ struct Probe: Sendable {
             case 0: return .ready
             case 255:
                 if signs.permissionDenied { return .adminCannotLogIn(reason) }
-                return .failed(.unreachable, "cannot reach \(target.address):\(target.port): \(reason)")
+                return .failed(.unreachable, "cannot reach \(target.address):\(target.port)\(target.throughBastion): \(reason)")
             default: return askBootstrap ? .needsBootstrap : .failed(.failed, reason)
             }
         } catch {

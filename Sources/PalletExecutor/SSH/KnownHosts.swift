@@ -22,6 +22,14 @@ public struct KnownHosts: Sendable {
         return false
     }
 
+    /// Whether reaching `target` meets a host with no pinned key that this file does not know
+    /// yet: the node itself or its bastion. Such contacts accept the new key, one at a time.
+    public func isFirstContact(with target: Target) -> Bool {
+        if target.hostKey == nil && !knows(address: target.address, port: target.port) { return true }
+        guard let jump = target.via else { return false }
+        return jump.hostKey == nil && !knows(address: jump.address, port: jump.port)
+    }
+
     /// Removes every key of `address` on `port`: a VM created anew may reuse the address of one
     /// destroyed earlier, with a new host key.
     public func forget(address: String, port: Int) {
@@ -34,10 +42,13 @@ public struct KnownHosts: Sendable {
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
     }
 
-    /// Writes the pinned keys of `targets` (those with a ``Target/hostKey``) as a known_hosts
+    /// Writes the pinned keys of `targets` (those with a ``Target/hostKey``) and of their bastions as a known_hosts
     /// file at `path`, mode 0600: ssh checks a pinned host against this file only.
     public static func writePinned(_ targets: [Target], to path: String) throws {
-        let lines = targets.compactMap { target in target.hostKey.map { "\(entryName(address: target.address, port: target.port)) \($0)\n" } }
+        let nodes = targets.compactMap { target in target.hostKey.map { "\(entryName(address: target.address, port: target.port)) \($0)\n" } }
+        let bastions = targets.compactMap { target in target.via.flatMap { jump in jump.hostKey.map { "\(entryName(address: jump.address, port: jump.port)) \($0)\n" } } }
+        var seen: Set<String> = []
+        let lines = (nodes + bastions).filter { seen.insert($0).inserted }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw LoadedPlan.ReadError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }

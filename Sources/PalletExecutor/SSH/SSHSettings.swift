@@ -1,4 +1,5 @@
 import Foundation
+import PalletContract
 
 /// How pallet runs the system `ssh`: one multiplexed connection per node, no tty, batch mode,
 /// timeouts, no agent or port forwarding of any kind, and a project known_hosts file (or, for a
@@ -35,30 +36,57 @@ public struct SSHSettings: Sendable {
     ///     connection, with no master to start and close.
     public func arguments(for target: Target, as credentials: Credentials, command: String, acceptNewHostKey: Bool,
                           multiplex: Bool = true) -> [String] {
-        var arguments = [
+        var arguments = connectionOptions
+        arguments += multiplex
+            ? ["-o", "ControlMaster=auto", "-o", "ControlPath=\(controlPath(for: target))", "-o", "ControlPersist=\(controlPersist)"]
+            : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]
+        arguments += hostKeyOptions(pinned: target.hostKey != nil, acceptNew: acceptNewHostKey)
+        if let jump = target.via {
+            arguments += ["-o", "ProxyCommand=" + proxyCommand(through: jump, to: target, acceptNewHostKey: acceptNewHostKey)]
+        }
+        arguments += login(port: target.port, as: credentials)
+        arguments += ["--", target.address, command]
+        return arguments
+    }
+
+    /// The options every connection starts with, to a node or to a bastion: no tty, batch mode,
+    /// timeouts, no forwarding.
+    var connectionOptions: [String] {
+        [
             "-T",
             "-o", "BatchMode=yes",
             "-o", "ConnectTimeout=\(connectTimeout)",
             "-o", "ServerAliveInterval=5",
             "-o", "ServerAliveCountMax=3",
         ] + Self.noForwarding
-        arguments += multiplex
-            ? ["-o", "ControlMaster=auto", "-o", "ControlPath=\(controlDirectory)/%C", "-o", "ControlPersist=\(controlPersist)"]
-            : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]
-        arguments += [
-            "-o", "UserKnownHostsFile=\(target.hostKey == nil ? knownHostsFile : pinnedKnownHostsFile)",
+    }
+
+    /// The host key options: the project known_hosts (accepting a new key on first contact), or
+    /// for a pinned host the pinned known_hosts only, strictly.
+    func hostKeyOptions(pinned: Bool, acceptNew: Bool) -> [String] {
+        [
+            "-o", "UserKnownHostsFile=\(pinned ? pinnedKnownHostsFile : knownHostsFile)",
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "HashKnownHosts=no",
-            "-o", "StrictHostKeyChecking=\(acceptNewHostKey && target.hostKey == nil ? "accept-new" : "yes")",
+            "-o", "StrictHostKeyChecking=\(acceptNew && !pinned ? "accept-new" : "yes")",
             "-o", "LogLevel=ERROR",
-            "-p", String(target.port),
-            "-l", credentials.user,
         ]
+    }
+
+    /// The port, user and key options.
+    func login(port: Int, as credentials: Credentials) -> [String] {
+        var arguments = ["-p", String(port), "-l", credentials.user]
         if let key = credentials.key {
             arguments += ["-o", "IdentitiesOnly=yes", "-i", key]
         }
-        arguments += ["--", target.address, command]
         return arguments
+    }
+
+    /// The master connection's socket path for `target`: a node reached through a bastion gets
+    /// a short digest of the bastion's name in it, since `%C` does not tell two nodes of the same
+    /// address behind different bastions apart (and socket paths must stay short).
+    func controlPath(for target: Target) -> String {
+        controlDirectory + "/%C" + (target.via.map { "." + SHA256.hexDigest(Array($0.name.utf8)).prefix(8) } ?? "")
     }
 
     /// The options of every ssh pallet starts: a node runs bundles as root, so it gets no way back
@@ -90,6 +118,6 @@ public struct SSHSettings: Sendable {
 
     /// The arguments that close the master connection of `target` as `credentials`.
     public func exitArguments(for target: Target, as credentials: Credentials) -> [String] {
-        Self.noForwarding + ["-o", "ControlPath=\(controlDirectory)/%C", "-p", String(target.port), "-l", credentials.user, "-O", "exit", "--", target.address]
+        Self.noForwarding + ["-o", "ControlPath=\(controlPath(for: target))", "-p", String(target.port), "-l", credentials.user, "-O", "exit", "--", target.address]
     }
 }

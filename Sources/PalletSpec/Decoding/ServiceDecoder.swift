@@ -18,7 +18,12 @@ struct ServiceDecoder {
         switch kind {
         case .hosts:
             let hosts = fields["hosts"].flatMap { reader.list($0, context: "'hosts'") } ?? []
-            return Service(name: name, provider: .hosts(hosts.compactMap(decodeHost)))
+            let jumps = BastionDecoder(service: self)
+            let bastions = jumps.decodeAll(fields["bastions"])
+            let serviceVia = fields["via"].flatMap { jumps.via($0, in: bastions) }
+            return Service(name: name, provider: .hosts(hosts.compactMap { host in
+                decodeHost(host) { node in node.map { jumps.via($0, in: bastions) } ?? serviceVia }
+            }))
         case .virtualbox:
             return Service(name: name, provider: .virtualbox(decodeVirtualBox(fields)))
         }
@@ -114,7 +119,9 @@ struct ServiceDecoder {
         return text
     }
 
-    func decodeHost(_ node: YAMLNode) -> HostEntry? {
+    /// Decodes a host; `via` gives the bastion for the host's `via:` node, or the service's when
+    /// the host has none (nil).
+    func decodeHost(_ node: YAMLNode, via: (YAMLNode?) -> Bastion?) -> HostEntry? {
         guard let fields = reader.fields(node, allowed: SpecKeys.host, context: "a host") else { return nil }
         var missing = false
         for key in ["name", "group", "address"] where fields[key] == nil {
@@ -132,6 +139,7 @@ struct ServiceDecoder {
             osVersion: fields["os-version"].flatMap { reader.string($0, context: "'os-version'") },
             login: fields["login"].flatMap(decodeLogin),
             hostKey: fields["host-key"].flatMap(decodeHostKey),
+            via: via(fields["via"]),
             location: node.location
         )
     }

@@ -20,7 +20,7 @@ public enum SpecKeys {
         "provider", "node-path", "images", "hardware", "hardware-files", "network", "local-interface", "bridged-interface",
     ]
     /// A service of provider `hosts`.
-    public static let hostsService = ["provider", "hosts"]
+    public static let hostsService = ["provider", "hosts", "bastions", "via"]
     /// A service of provider `kind`.
     public static func service(_ kind: ProviderKind) -> [String] {
         switch kind {
@@ -31,7 +31,9 @@ public enum SpecKeys {
     /// An image of a virtualbox service.
     public static let image = ["disk", "os-family", "os-version", "os-type", "login"]
     /// A host of a hosts service.
-    public static let host = ["name", "group", "address", "port", "os-family", "os-version", "login", "host-key"]
+    public static let host = ["name", "group", "address", "port", "os-family", "os-version", "login", "host-key", "via"]
+    /// A bastion of a hosts service.
+    public static let bastion = ["address", "port", "user", "private-key", "host-key"]
     /// A login (image or host).
     public static let login = ["username", "private-key"]
     /// A hardware model.

@@ -17,13 +17,15 @@ public struct HostEntry: Sendable {
     /// The host's pinned ssh host key (`TYPE BASE64`), when the inventory gives one: ssh then
     /// accepts that key only, and refuses the host otherwise.
     public var hostKey: Located<String>?
+    /// The bastion ssh goes through to reach the host (`via:` on the host or its service).
+    public var via: Bastion?
     /// Where the entry was written.
     public var location: SourceLocation
 
     /// Creates a host entry.
     public init(name: Located<String>, group: Located<String>, address: Located<String>, port: Int,
                 osFamily: Located<String>?, osVersion: Located<String>?, login: LoginCredentials?, hostKey: Located<String>? = nil,
-                location: SourceLocation) {
+                via: Bastion? = nil, location: SourceLocation) {
         self.name = name
         self.group = group
         self.address = address
@@ -32,6 +34,7 @@ public struct HostEntry: Sendable {
         self.osVersion = osVersion
         self.login = login
         self.hostKey = hostKey
+        self.via = via
         self.location = location
     }
 }

@@ -79,7 +79,14 @@ public enum SpecSchema {
                     "os-version": text, "login": login,
                     "host-key": .object(["type": .string("string"), "description": .string(
                         "The host's pinned ssh host key, \"TYPE BASE64\" as in known_hosts: ssh accepts that key only.")]),
+                    "via": .object(["type": .string("string"), "description": .string("The bastion (of this service's bastions) ssh reaches the host through.")]),
                 ], required: ["name", "group", "address"])]),
+                "via": .object(["type": .string("string"), "description": .string("The bastion (of this service's bastions) ssh reaches every host through.")]),
+                "bastions": map(object(SpecKeys.bastion, [
+                    "address": text, "port": .object(["type": .string("integer")]), "user": text, "private-key": text,
+                    "host-key": .object(["type": .string("string"), "description": .string(
+                        "The bastion's pinned ssh host key, \"TYPE BASE64\": ssh accepts that key only.")]),
+                ], required: ["address"])),
             ], required: ["provider"]),
             "virtualboxService": object(SpecKeys.virtualboxService, [
                 "provider": .object(["const": .string(ProviderKind.virtualbox.rawValue)]),
