@@ -81,9 +81,9 @@ struct RunOptions: ParsableArguments {
             + "moves another. Machine changes (VirtualBox VMs, orphans) happen only in slice 1/N; the other slices run the VMs that "
             + "exist. after: orders groups within a slice only: each runner orders its own nodes, not another slice's.",
         valueName: "K/N"), transform: { text in
-            do { return try Slice(parsing: text) } catch { throw ValidationError("\(error)") }
+            do { return try NodeSlice(parsing: text) } catch { throw ValidationError("\(error)") }
         })
-    var slice: Slice?
+    var slice: NodeSlice?
 
     @Flag(name: .long, help: "Print the run report as JSON on standard output.")
     var json = false

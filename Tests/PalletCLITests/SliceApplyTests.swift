@@ -36,7 +36,7 @@ struct SliceApplyTests {
                 let slice = try #require(report.slice)
                 #expect(slice.index == index && slice.count == 3)
                 #expect(Set(report.results.map(\.node)) == Set(slice.nodes), "the results are of the slice's nodes only")
-                #expect(slice.nodes.allSatisfy { Slice.number(of: $0, count: 3) == index })
+                #expect(slice.nodes.allSatisfy { NodeSlice.number(of: $0, count: 3) == index })
                 #expect(slice.leftToOthers == 6 - slice.nodes.count)
                 #expect(run.stderr.contains("pallet: slice \(index)/3: \(slice.nodes.count) node(s) here, \(6 - slice.nodes.count) left to other slices"),
                         "\(run.stderr)")

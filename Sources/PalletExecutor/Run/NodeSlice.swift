@@ -5,7 +5,7 @@ import PalletContract
 ///
 /// A node belongs to slice `1 + (first 8 bytes of SHA-256(name), big-endian) mod N`. The rule looks
 /// at the node's name only: adding or removing a node never moves another node to another slice.
-public struct Slice: Sendable, Equatable, Codable {
+public struct NodeSlice: Sendable, Equatable, Codable {
     /// The slice's 1-based number, K.
     public var index: Int
     /// How many slices there are, N.
