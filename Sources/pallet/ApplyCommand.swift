@@ -56,7 +56,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// What apply (and its alias converge) does.
     static func apply(_ common: RunOptions, check: Bool) async throws {
         let status = await common.support.execute(
-            ExecutionOptions(phases: .apply, check: check, groups: common.group, nodes: common.node, jobs: common.jobs),
+            common.options(phases: .apply, check: check),
             machines: check ? .preview : .converge)
         if status != 0 { throw ExitCode(status) }
     }
@@ -75,6 +75,16 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: "How many nodes run at once.")
     var jobs: Int = 16
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Only the nodes of slice K of N (such as 2/3), for N runners that share out/; see docs/fleet.md.",
+        discussion: "A node belongs to slice 1 + (the first 8 bytes of the SHA-256 of its name, big-endian) mod N, so adding a node never "
+            + "moves another. Machine changes (VirtualBox VMs, orphans) happen only in slice 1/N; the other slices run the VMs that "
+            + "exist. after: orders groups within a slice only: each runner orders its own nodes, not another slice's.",
+        valueName: "K/N"), transform: { text in
+            do { return try NodeSlice(parsing: text) } catch { throw ValidationError("\(error)") }
+        })
+    var slice: NodeSlice?
+
     @Flag(name: .long, help: "Print the run report as JSON on standard output.")
     var json = false
 
@@ -89,6 +99,13 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other") }
+    }
+
+    /// The executor's options for `phases`, with the selection these options make.
+    func options(phases: ExecutionOptions.Phases, check: Bool) -> ExecutionOptions {
+        var options = ExecutionOptions(phases: phases, check: check, groups: group, nodes: node, jobs: jobs)
+        options.slice = slice
+        return options
     }
 
     var support: RunCommandSupport {

@@ -29,8 +29,7 @@ struct LiftCommand: AsyncParsableCommand {
     var check = false
 
     func run() async throws {
-        let status = await common.support.execute(ExecutionOptions(
-            phases: .lift(PhaseName(phase)), check: check, groups: common.group, nodes: common.node, jobs: common.jobs), machines: .discover)
+        let status = await common.support.execute(common.options(phases: .lift(PhaseName(phase)), check: check), machines: .discover)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -26,8 +26,10 @@ struct RunCommandSupport {
             return 1
         }
         let stage = MachineStage(plan: plan, runDirectory: session.runDirectory, knownHostsFile: session.knownHostsFile)
-        let machines = await stage.run(mode, groups: options.groups, nodes: options.nodes) { printError("pallet: \($0)") }
-        for line in MachinePrinter.lines(machines, mode: mode) { printError(line) }
+        // Only slice 1/N changes machines (or previews the changes): N runners never race on VirtualBox.
+        let machineMode = options.slice.map { $0.changesMachines } == false ? .discover : mode
+        let machines = await stage.run(machineMode, groups: options.groups, nodes: options.nodes) { printError("pallet: \($0)") }
+        for line in MachinePrinter.lines(machines, mode: machineMode) { printError(line) }
         for group in plan.document.groups { if let targets = machines.targets[group.name] { inventory.add(targets, group: group.name) } }
         let live = LiveProgress(style: style, nodes: inventory.targets.count)
         let executor = Executor(

@@ -153,6 +153,31 @@ struct ConvergeTests {
         #expect(FileManager.default.fileExists(atPath: sim.base))
     }
 
+    @Test("with --slice, only slice 1/N changes machines: slice 2/2 creates no VM; slice 1/2 creates them all; slice 2/2 then configures its nodes")
+    func slicesChangeMachinesOnlyInTheFirst() throws {
+        let sim = try SimulatedProject()
+        defer { sim.remove() }
+        try sim.project.write("specs/infra.yaml", specs(base: sim.base, key: sim.keys.privateKey, web: 2, db: 1))
+        #expect(try sim.pallet(["plan"]).status == 0)
+        // web-1, web-2 and db-1 all belong to slice 2 of 2 (SliceTests pins the rule).
+        let early = try sim.pallet(["apply", "--slice", "2/2"])
+        #expect(early.status == 0, "\(early.combined)")
+        #expect(try sim.vms().isEmpty, "slice 2/2 creates no VM")
+        #expect(sim.mutations(since: 0).isEmpty, "\(sim.mutations(since: 0))")
+        let first = try sim.pallet(["apply", "--slice", "1/2"])
+        #expect(first.status == 0, "\(first.combined)")
+        #expect(try sim.vms() == ["demo-db-1", "demo-web-1", "demo-web-2"])
+        #expect(first.stderr.contains("pallet: slice 1/2: 0 node(s) here, 3 left to other slices"), "\(first.stderr)")
+        #expect(sim.file("/etc/motd", on: "demo-web-1").isEmpty, "slice 1/2 configures none of slice 2's nodes")
+        let calls = sim.calls().count
+        let second = try sim.pallet(["apply", "--slice", "2/2"])
+        #expect(second.status == 0, "\(second.combined)")
+        #expect(sim.mutations(since: calls).isEmpty, "\(sim.mutations(since: calls))")
+        #expect(sim.file("/etc/motd", on: "demo-web-1") == "web-1 of web\n")
+        #expect(sim.file("/etc/motd", on: "demo-db-1") == "db-1 of db\n")
+        #expect(second.stderr.contains("pallet: slice 2/2: 3 node(s) here, 0 left to other slices"), "\(second.stderr)")
+    }
+
     @Test("apply --check lists create, destroy and orphans next to the phase diffs of running VMs, and makes no mutating VBoxManage call")
     func preview() throws {
         let sim = try SimulatedProject()

@@ -7,6 +7,7 @@ public enum RecapPrinter {
     public static func lines(_ report: RunReport, quiet: Bool = false) -> [String] {
         var lines: [String] = []
         for error in report.errors { lines.append("pallet: error: \(error)") }
+        if let slice = report.slice { lines.append("pallet: \(slice.summary)") }
         let rows = report.recap
         guard !rows.isEmpty else { return lines }
         if report.mode == .check {

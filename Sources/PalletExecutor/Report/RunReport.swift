@@ -21,10 +21,34 @@ public struct RunReport: Codable, Sendable {
     /// The VirtualBox machine changes made (or, in check mode, that apply would make), in order;
     /// `keep` entries name the VMs left as they were.
     public var machines: [MachineChange] = []
+    /// With `--slice K/N`: which slice ran, and how many selected nodes it left to the others.
+    public var slice: SliceReport? = nil
+
+    /// What a sliced run covered.
+    public struct SliceReport: Codable, Sendable, Equatable {
+        /// The slice's number, K.
+        public var index: Int
+        /// How many slices, N.
+        public var count: Int
+        /// The nodes of this slice that the run selected, in plan order.
+        public var nodes: [String]
+        /// How many selected nodes belong to other slices and were not run here.
+        public var leftToOthers: Int
+
+        enum CodingKeys: String, CodingKey {
+            case index, count, nodes
+            case leftToOthers = "left-to-other-slices"
+        }
+
+        /// The recap's line, such as `slice 2/3: 2 node(s) here, 4 left to other slices`.
+        public var summary: String {
+            "slice \(index)/\(count): \(nodes.count) node(s) here, \(leftToOthers) left to other slices"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case runID = "run-id"
-        case mode, results, errors, machines
+        case mode, results, errors, machines, slice
     }
 
     /// Whether any node failed or was unreachable, or the run could not start.

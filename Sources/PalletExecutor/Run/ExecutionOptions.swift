@@ -34,6 +34,8 @@ public struct ExecutionOptions: Sendable {
     /// bundles with vendored packages are read from; nil when the caller has none (a node that
     /// needs such a file then fails before anything runs on it).
     public var vendorCache: String?
+    /// Only the nodes of this slice (`--slice K/N`); nil runs every selected node.
+    public var slice: NodeSlice? = nil
 
     /// The run's mode as the report names it: check, apply or lift.
     public var mode: RunReport.Mode {

@@ -43,10 +43,18 @@ public struct Executor: Sendable {
     /// signal that ends the whole run.
     public func run(_ options: ExecutionOptions) async -> RunReport {
         var report = RunReport(runID: runID, mode: options.mode, results: [], errors: [])
-        let targets = inventory.targets(groups: options.groups, nodes: options.nodes)
+        var targets = inventory.targets(groups: options.groups, nodes: options.nodes)
         guard !targets.isEmpty else {
             report.errors.append(inventory.noTargetMessage)
             return report
+        }
+        if let slice = options.slice {
+            let selected = targets.count
+            targets = targets.filter { slice.contains($0.name) }
+            report.slice = RunReport.SliceReport(index: slice.index, count: slice.count, nodes: targets.map(\.name),
+                                                 leftToOthers: selected - targets.count)
+            // A slice that holds none of the selected nodes has nothing to do: not an error.
+            if targets.isEmpty { return report }
         }
         let phases = options.phases.names
         let secretValues: [String: [UInt8]]
