@@ -331,7 +331,17 @@ public struct TestHostCluster: Sendable {
         users: TestHostUsers = .admin,
         _ body: (TestHostCluster) throws -> T
     ) throws -> T {
-        let cluster = try up(count: count, names: names, users: users)
+        // Bringing several hosts up at once on a loaded 2-core machine can fail in the test-host
+        // script itself (an init killed while starting, an address claim lost): that is the test
+        // bed, not pallet, so it gets one more try after the failed attempt has torn itself down.
+        let cluster: TestHostCluster
+        do {
+            cluster = try up(count: count, names: names, users: users)
+        } catch {
+            TestHostSupport.note("test hosts did not come up (\(error)); trying once more")
+            sleep(2)
+            cluster = try up(count: count, names: names, users: users)
+        }
         let value: T
         do {
             value = try body(cluster)
