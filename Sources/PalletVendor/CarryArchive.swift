@@ -50,6 +50,11 @@ public struct CarryArchive {
             for package in files.values.sorted(by: { $0.sha256 < $1.sha256 }) {
                 let path = VendorLock.cacheFolder + "/" + package.cacheName
                 guard !entries.contains(where: { $0.path == top + "/" + path }) else { continue }
+                // The cache's own rule: a link (even to the right bytes) is not the file.
+                let cached = VendorCache(projectRoot: projectRoot).path(of: package)
+                if VendorCache.exists(cached) && !VendorCache.isRegularFile(cached) {
+                    throw CarryError("\(path) (\(package.name) \(package.version), \(target)) is not a regular file: run 'pallet vendor' again")
+                }
                 let bytes = try read(path, missing: "\(path) (\(package.name) \(package.version), \(target)) is missing: run 'pallet vendor'")
                 guard SHA256.hexDigest(bytes) == package.sha256 else {
                     throw CarryError("\(path) (\(package.name) \(package.version), \(target)) does not match its SHA-256 in \(VendorLock.path): run 'pallet vendor' again")
